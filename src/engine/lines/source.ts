@@ -1,0 +1,135 @@
+export type Compression = 'gzip' | 'none';
+
+export interface ByteSource {
+  /** The (decompressed) bytes of the file. Errors if the file cannot be read or the gzip data is bad. */
+  stream: ReadableStream<Uint8Array>;
+  compression: Compression;
+  /** File bytes consumed so far (compressed bytes for gzip): progress is bytesRead() / blob.size. */
+  bytesRead(): number;
+}
+
+/**
+ * Opens a file for streaming, decompressing gzip when its first bytes say so.
+ * The content decides, not the name: `.log` files that are really gzip exist, and so
+ * do `.gz` names on plain text.
+ */
+export async function openSource(blob: Blob): Promise<ByteSource> {
+  const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+  const compression: Compression = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b ? 'gzip' : 'none';
+  let read = 0;
+  // Counted before decompression, so progress is measured against the file size.
+  const counted = blob.stream().pipeThrough(
+    new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+      transform(chunk, controller) {
+        read += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const stream: ReadableStream<Uint8Array> =
+    compression === 'gzip' ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+  return { stream, compression, bytesRead: () => read };
+}
+
+/** A sentence for the user from an error raised while reading a source's stream. */
+export function describeInputError(err: unknown, compression: Compression): string {
+  const name = err instanceof Error || err instanceof DOMException ? err.name : '';
+  const detail = err instanceof Error || err instanceof DOMException ? err.message : String(err);
+  if (name === 'AbortError') return 'Reading the file was cancelled.';
+  // What browsers raise when the file changed or vanished after it was picked (log rotation, for one).
+  if (name === 'NotReadableError' || name === 'NotFoundError') {
+    return `The file could not be read; it may have been moved, deleted or changed while reading: ${detail}`;
+  }
+  if (compression === 'gzip') return `The gzip data is truncated or corrupt: ${detail}`;
+  return `Reading the file failed: ${detail}`;
+}
+
+/** How many leading bytes sniffBinary looks at. */
+export const SNIFF_BYTES = 8192;
+
+/**
+ * Why the first bytes of a (decompressed) input look like something other than a
+ * UTF-8 text log, or null when they look like text. Pass at least the first 8 KiB
+ * when the input is that long.
+ */
+export function sniffBinary(head: Uint8Array): string | null {
+  const n = Math.min(head.length, SNIFF_BYTES);
+  if (n >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    return 'This looks like UTF-16 text (it starts with a UTF-16 byte-order mark); UTF-16 is not supported yet. Convert it to UTF-8 first, e.g. with `iconv -f UTF-16 -t UTF-8`.';
+  }
+
+  let nul = 0;
+  let nulEven = 0;
+  let bad = 0;
+  let i = n >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < n) {
+    const x = head[i];
+    if (x < 0x80) {
+      if (x === 0) {
+        nul++;
+        if ((i & 1) === 0) nulEven++;
+      } else if (x < 0x20 && !TEXT_CONTROLS[x]) {
+        bad++;
+      }
+      i++;
+      continue;
+    }
+    const size = utf8SequenceLength(head, i, n);
+    if (size > 0) {
+      i += size;
+    } else if (size === 0) {
+      break; // a character cut by the end of the sample, not an error
+    } else {
+      bad++;
+      i++;
+    }
+  }
+
+  // UTF-16 without a byte-order mark: ASCII text with a NUL in every other byte.
+  const half = n >> 1;
+  if (half >= 4 && nul >= half * 0.9 && (nulEven >= half * 0.9 || nul - nulEven >= half * 0.9)) {
+    return 'This looks like UTF-16 text (a NUL byte in every other position); UTF-16 is not supported yet. Convert it to UTF-8 first, e.g. with `iconv -f UTF-16 -t UTF-8`.';
+  }
+  // Text logs may carry a stray NUL (a crash mid-write); binary formats are full of them.
+  if (nul > n / 1000) {
+    return 'This looks like a binary file (NUL bytes in the first 8 KB), not a text log.';
+  }
+  // Latin-1 logs show a few invalid bytes and are still worth reading; binary data shows many.
+  if (bad > n / 10) {
+    return 'This looks like a binary file (mostly control bytes and invalid UTF-8 in the first 8 KB), not a text log.';
+  }
+  return null;
+}
+
+/** Control bytes found in real text logs: BEL, BS, TAB, LF, VT, FF, CR and ESC (ANSI colours). */
+const TEXT_CONTROLS: readonly boolean[] = Array.from({ length: 32 }, (_, c) =>
+  [7, 8, 9, 10, 11, 12, 13, 27].includes(c),
+);
+
+/**
+ * Length of the valid UTF-8 sequence starting at head[i] (a byte ≥ 0x80), 0 when it is
+ * a valid prefix cut by `end`, -1 when invalid.
+ */
+function utf8SequenceLength(head: Uint8Array, i: number, end: number): number {
+  const x = head[i];
+  let size: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  // Ranges of the second byte as in the Unicode table of well-formed sequences (no overlongs, no surrogates).
+  if (x >= 0xc2 && x <= 0xdf) size = 2;
+  else if (x >= 0xe0 && x <= 0xef) {
+    size = 3;
+    if (x === 0xe0) lo = 0xa0;
+    else if (x === 0xed) hi = 0x9f;
+  } else if (x >= 0xf0 && x <= 0xf4) {
+    size = 4;
+    if (x === 0xf0) lo = 0x90;
+    else if (x === 0xf4) hi = 0x8f;
+  } else return -1;
+  for (let k = 1; k < size; k++) {
+    if (i + k >= end) return 0;
+    const y = head[i + k];
+    if (k === 1 ? y < lo || y > hi : y < 0x80 || y > 0xbf) return -1;
+  }
+  return size;
+}

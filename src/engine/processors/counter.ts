@@ -1,0 +1,124 @@
+import { detectLevel } from './level-detect.ts';
+import type { ProcessorModule } from './types.ts';
+
+interface CounterParams {
+  by: 'level' | 'pattern';
+  pattern?: string;
+  group: number;
+  ignoreCase?: boolean;
+  top: number;
+}
+
+export interface CounterState {
+  /** Most frequent first (ties by key), at most `top`. */
+  counts: [key: string, count: number][];
+  /** Keys held, "(other)" included: past MAX_KEYS, new keys are counted under OTHER_KEY. */
+  distinct: number;
+}
+
+/** Keeps memory flat on high-cardinality keys (ids, IPs). */
+export const MAX_KEYS = 100_000;
+export const OTHER_KEY = '(other)';
+export const NO_MATCH_KEY = '(no match)';
+
+/** Number of capture groups: an empty alternative makes any pattern match "". */
+function groupCount(pattern: string): number {
+  return (new RegExp(`${pattern}|`).exec('') as RegExpExecArray).length - 1;
+}
+
+export const counter: ProcessorModule = {
+  descriptor: {
+    type: 'counter',
+    title: 'Counter',
+    description: 'Counts lines per level or per captured value, passing every line on unchanged.',
+    kind: 'map',
+    params: [
+      {
+        name: 'by',
+        type: 'enum',
+        values: ['level', 'pattern'],
+        default: 'level',
+        description:
+          'What to count by: the line\'s level (detected from the text when no earlier processor set it), or the capture of `pattern`.',
+        example: 'pattern',
+      },
+      {
+        name: 'pattern',
+        type: 'regex',
+        description: 'With `by: "pattern"` (and only then): regular expression whose capture is the key; lines that do not match count under "(no match)".',
+        example: 'status=(\\d{3})',
+      },
+      {
+        name: 'group',
+        type: 'integer',
+        default: 1,
+        min: 0,
+        max: 99,
+        description: 'Capture group of `pattern` used as the key; 0 is the whole match.',
+        example: 2,
+      },
+      {
+        name: 'ignoreCase',
+        type: 'boolean',
+        default: false,
+        description: 'Match `pattern` regardless of case.',
+        example: true,
+      },
+      {
+        name: 'top',
+        type: 'integer',
+        default: 100,
+        min: 1,
+        max: 10000,
+        description: 'How many of the most frequent keys the state reports.',
+        example: 20,
+      },
+    ],
+  },
+  check(params) {
+    const { by, pattern, group } = params as unknown as CounterParams;
+    if (by === 'pattern') {
+      if (pattern === undefined) return { path: 'pattern', message: 'required when by is "pattern"' };
+      const groups = groupCount(pattern);
+      if (group > groups) {
+        return { path: 'group', message: `pattern has ${groups} capture group(s), not ${group}` };
+      }
+    } else if (pattern !== undefined) {
+      // Silently counting by level would hide the mistake.
+      return { path: 'pattern', message: 'only used when by is "pattern"; add "by": "pattern"' };
+    }
+    return null;
+  },
+  create(params) {
+    const { by, pattern, group, ignoreCase, top } = params as unknown as CounterParams;
+    const regex = by === 'pattern' && pattern !== undefined ? new RegExp(pattern, ignoreCase ? 'i' : '') : null;
+    const counts = new Map<string, number>();
+
+    const add = (key: string): void => {
+      const n = counts.get(key);
+      if (n !== undefined) counts.set(key, n + 1);
+      else if (counts.size < MAX_KEYS) counts.set(key, 1);
+      else counts.set(OTHER_KEY, (counts.get(OTHER_KEY) ?? 0) + 1);
+    };
+
+    return {
+      kind: 'map',
+      map: regex
+        ? (record) => {
+            const m = regex.exec(record.text);
+            add(m?.[group] ?? NO_MATCH_KEY);
+            return record;
+          }
+        : (record) => {
+            add(record.level ?? detectLevel(record.text));
+            return record;
+          },
+      state: (): CounterState => ({
+        counts: [...counts]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+          .slice(0, top),
+        distinct: counts.size,
+      }),
+    };
+  },
+};

@@ -1,0 +1,113 @@
+import type { Level } from '../types.ts';
+
+/**
+ * Level detection from a raw line, without knowing its format.
+ *
+ * Mapping choices (documented in the `level` processor's reference):
+ * - syslog CRITICAL/CRIT/ALERT/EMERG(ENCY) and PANIC map to FATAL, because they
+ *   all mean "worse than error" and FATAL is the only level above ERROR;
+ * - java.util.logging SEVERE maps to ERROR (as the SLF4J bridge does), FINE to
+ *   DEBUG, FINER/FINEST to TRACE, CONFIG to INFO;
+ * - syslog/Apache NOTICE maps to INFO;
+ * - Android VERBOSE (V) maps to TRACE, ASSERT (A) to FATAL.
+ */
+export const LEVEL_WORDS: Readonly<Record<Level, readonly string[]>> = {
+  TRACE: ['trace', 'finest', 'finer', 'verbose', 'trc', 'vrb'],
+  DEBUG: ['debug', 'fine', 'dbg'],
+  INFO: ['info', 'information', 'informational', 'notice', 'config', 'inf'],
+  WARN: ['warn', 'warning', 'wrn'],
+  ERROR: ['error', 'err', 'severe'],
+  FATAL: ['fatal', 'critical', 'crit', 'alert', 'emerg', 'emergency', 'panic', 'ftl', 'crt'],
+  UNKNOWN: [],
+};
+
+/** Lowercase level word -> level. */
+const BY_WORD = new Map<string, Level>();
+for (const level of Object.keys(LEVEL_WORDS) as Level[]) {
+  for (const word of LEVEL_WORDS[level]) BY_WORD.set(word, level);
+}
+
+/** Single-letter levels of Android logcat and glog. */
+export const LEVEL_LETTERS: ReadonlyMap<string, Level> = new Map([
+  ['V', 'TRACE'],
+  ['D', 'DEBUG'],
+  ['I', 'INFO'],
+  ['W', 'WARN'],
+  ['E', 'ERROR'],
+  ['F', 'FATAL'],
+  ['A', 'FATAL'],
+]);
+
+/** pino/bunyan numeric levels, only trusted in a quoted JSON key. (Maps: no inherited keys.) */
+const BY_NUMBER: ReadonlyMap<string, Level> = new Map([
+  ['10', 'TRACE'],
+  ['20', 'DEBUG'],
+  ['30', 'INFO'],
+  ['40', 'WARN'],
+  ['50', 'ERROR'],
+  ['60', 'FATAL'],
+]);
+
+/**
+ * Normalises a level name ("warning", "ERR", "notice", 40, ...) to a Level, or
+ * undefined when it is not one. Case-insensitive; single letters are accepted
+ * because a field that is known to hold a level (JSON `levelField`) may use them.
+ */
+export function normalizeLevel(value: unknown): Level | undefined {
+  if (typeof value === 'number') return BY_NUMBER.get(String(value));
+  if (typeof value !== 'string') return undefined;
+  return BY_WORD.get(value.toLowerCase()) ?? LEVEL_LETTERS.get(value.toUpperCase()) ?? BY_NUMBER.get(value);
+}
+
+// Formats whose level is a single letter in a fixed column: a letter anywhere
+// else would be far too weak a hint, so only these anchored shapes count.
+// logcat threadtime `03-17 16:13:38.811  1702  2395 D Tag: msg`, time `... D/Tag( 12): msg`,
+// brief `D/Tag( 12): msg`, and glog `I0102 15:04:05.123456 ...`.
+const LETTER_PREFIX =
+  /^(?:(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d{3}\s+(?:\d+\s+\d+\s+([VDIWEFA])\s|([VDIWEFA])\/)|([VDIWEFA])\/[^\s(:]*\s*\(\s*\d+\):|([IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6}\s)/;
+
+// `level=warn`, `"level":"warn"`, `severity: ERROR`, `"level":30`: an explicit key
+// beats any word elsewhere on the line (a JSON message may well say "ERROR").
+// Digits only count after a quoted key, so "battery level: 50" is not an error.
+// The key comes first (after a lookbehind) so the engine can skip ahead to it.
+const KEYED =
+  /(?<![\w.-]["']?)(?:level|lvl|loglevel|log_level|levelname|severity|severity_?text)(["']?)\s*[=:]\s*(?:(["']?)([A-Za-z]+)\2(?![\w-])|(\d\d)(?!\d))/gi;
+
+// The first level word in brackets (`[notice]`, `<warn>`, `[ERR]`; at the end of
+// the brackets only in capitals, Serilog's `[15:46:53 ERR]`, because "[the last
+// error]" is prose) or an all-caps word of four letters or more (`INFO`,
+// `WARNING`, `SEVERE`). A lowercase word in free text ("connection error") is not
+// a level.
+const CAPS = [...BY_WORD.keys()]
+  .filter((word) => word.length >= 4)
+  .map((word) => word.toUpperCase())
+  .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+const TOKEN = new RegExp(
+  `[[<]\\s*([A-Za-z]{3,13})\\s*[\\]>]|\\s([A-Z]{3,13})\\]|\\b(${CAPS.join('|')})\\b`,
+  'g',
+);
+
+/**
+ * Detects the level of a raw log line from common spellings, or UNKNOWN.
+ * In order: a single-letter level in its column (Android, glog); a keyed form
+ * (`level=`, `"level":`, `severity=`); the first bracketed or all-caps level word.
+ */
+export function detectLevel(text: string): Level {
+  const prefix = LETTER_PREFIX.exec(text);
+  if (prefix !== null) {
+    return LEVEL_LETTERS.get(prefix[1] ?? prefix[2] ?? prefix[3] ?? prefix[4]) as Level;
+  }
+
+  KEYED.lastIndex = 0;
+  for (let m = KEYED.exec(text); m !== null; m = KEYED.exec(text)) {
+    const level = m[3] !== undefined ? BY_WORD.get(m[3].toLowerCase()) : m[1] === '"' ? BY_NUMBER.get(m[4]) : undefined;
+    if (level !== undefined) return level;
+  }
+
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const level = BY_WORD.get((m[1] ?? m[2] ?? m[3]).toLowerCase());
+    if (level !== undefined) return level;
+  }
+  return 'UNKNOWN';
+}

@@ -1,0 +1,20 @@
+import type { ProcessorModule } from './types.ts';
+
+export const lowercase: ProcessorModule = {
+  descriptor: {
+    type: 'lowercase',
+    title: 'Lowercase',
+    description: 'Changes the text of each line to lower case.',
+    kind: 'map',
+    params: [],
+  },
+  create() {
+    return {
+      kind: 'map',
+      map: (record) => {
+        record.text = record.text.toLowerCase();
+        return record;
+      },
+    };
+  },
+};

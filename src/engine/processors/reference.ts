@@ -1,0 +1,60 @@
+import { describeProcessors } from './registry.ts';
+import type { ParamSpec, ProcessorDescriptor } from './types.ts';
+
+/** A table cell: one line, pipes escaped so the table keeps its columns. */
+const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+const code = (value: unknown): string => (value === undefined ? '' : cell(`\`${JSON.stringify(value)}\``));
+
+function typeOf(param: ParamSpec): string {
+  return param.values === undefined ? param.type : `${param.type} (${param.values.join(', ')})`;
+}
+
+function rangeOf(param: ParamSpec): string {
+  if (param.min !== undefined && param.max !== undefined) return `${param.min}–${param.max}`;
+  if (param.min !== undefined) return `≥ ${param.min}`;
+  if (param.max !== undefined) return `≤ ${param.max}`;
+  return '';
+}
+
+/** Rows of a param and, for a list, of its item fields as `name[].field`. */
+function rows(param: ParamSpec, prefix = ''): string[] {
+  const name = `${prefix}${param.name}`;
+  const defaultCell = param.required ? 'required' : param.default === undefined ? 'optional' : code(param.default);
+  const row = `| \`${name}\` | ${cell(typeOf(param))} | ${defaultCell} | ${rangeOf(param)} | ${cell(param.description)} | ${code(param.example)} |`;
+  return [row, ...(param.items ?? []).flatMap((item) => rows(item, `${name}[].`))];
+}
+
+function section(descriptor: ProcessorDescriptor): string {
+  const lines = [`### ${descriptor.title} (\`${descriptor.type}\`)`, '', `${descriptor.description}`, ''];
+  if (descriptor.details !== undefined) lines.push(descriptor.details, '');
+  lines.push(`Kind: ${descriptor.kind}.`, '');
+  if (descriptor.params.length === 0) {
+    lines.push('No parameters.');
+  } else {
+    lines.push(
+      '| Name | Type | Default | Range | Description | Example |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...descriptor.params.flatMap((param) => rows(param)),
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The processor reference as Markdown, one section per type in registry order.
+ * Deterministic (no dates, no environment), so the copy in README.md can be checked for drift.
+ */
+export function processorReferenceMarkdown(descriptors: readonly ProcessorDescriptor[] = describeProcessors()): string {
+  return `${descriptors.map(section).join('\n\n')}\n`;
+}
+
+const START = '<!-- processor-reference:start -->';
+const END = '<!-- processor-reference:end -->';
+
+/** A document with the text between the reference markers replaced by the current reference. */
+export function replaceReference(document: string, reference = processorReferenceMarkdown()): string {
+  const start = document.indexOf(START);
+  const end = document.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`the document has no ${START} ... ${END} markers`);
+  return `${document.slice(0, start + START.length)}\n${reference}${document.slice(end)}`;
+}

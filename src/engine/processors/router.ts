@@ -1,0 +1,147 @@
+import { LEVELS, type Level } from '../types.ts';
+import { detectLevel } from './level-detect.ts';
+import type { ProcessorModule } from './types.ts';
+
+interface Route {
+  branch: string;
+  levels?: readonly Level[] | Level;
+  pattern?: string;
+  ignoreCase?: boolean;
+  next: readonly string[] | string;
+}
+
+interface RouterParams {
+  routes: readonly Route[];
+  default?: readonly string[] | string;
+}
+
+/** The branch unmatched lines take when `default` is set. */
+export const DEFAULT_BRANCH = 'default';
+
+const LEVEL_BIT = new Map<Level, number>(LEVELS.map((level, i) => [level, 1 << i]));
+
+const asList = <T>(value: readonly T[] | T): readonly T[] => (Array.isArray(value) ? value : [value as T]);
+
+export const router: ProcessorModule = {
+  descriptor: {
+    type: 'router',
+    title: 'Router',
+    description: 'Sends each line to the branch of the first route that matches its level or a pattern.',
+    kind: 'router',
+    params: [
+      {
+        name: 'routes',
+        type: 'list',
+        required: true,
+        description: 'Routes tried in order; the first that matches takes the line. Each has `levels` or `pattern`, not both.',
+        example: [
+          { branch: 'warn', levels: ['WARN'], next: 'warn_counter' },
+          { branch: 'error', levels: ['ERROR', 'FATAL'], next: 'error_counter' },
+        ],
+        items: [
+          {
+            name: 'branch',
+            type: 'string',
+            required: true,
+            description: 'Name of the branch, unique within the router (not "default").',
+            example: 'error',
+          },
+          {
+            name: 'levels',
+            type: 'strings',
+            values: LEVELS,
+            description:
+              'Matches lines whose level is one of these; a line without a level gets the one detected from its text.',
+            example: ['ERROR', 'FATAL'],
+          },
+          {
+            name: 'pattern',
+            type: 'regex',
+            description: 'Matches lines where this regular expression is found.',
+            example: 'timeout|refused',
+          },
+          {
+            name: 'ignoreCase',
+            type: 'boolean',
+            default: false,
+            description: 'Match `pattern` regardless of case.',
+            example: true,
+          },
+          {
+            name: 'next',
+            type: 'ids',
+            required: true,
+            description: 'Processor id, or list of ids, that the branch feeds.',
+            example: 'error_counter',
+          },
+        ],
+      },
+      {
+        name: 'default',
+        type: 'ids',
+        description: 'Processor id(s) that lines matching no route go to (branch "default"). Absent: such lines are dropped.',
+        example: 'general',
+      },
+    ],
+  },
+  check(params) {
+    const { routes } = params as unknown as RouterParams;
+    if (routes.length === 0) return { path: 'routes', message: 'needs at least one route' };
+    const seen = new Set<string>();
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
+      const path = `routes[${i}]`;
+      if ((route.levels === undefined) === (route.pattern === undefined)) {
+        return { path, message: 'needs exactly one of "levels" or "pattern"' };
+      }
+      if (route.levels !== undefined && asList(route.levels).length === 0) {
+        return { path: `${path}.levels`, message: 'needs at least one level' };
+      }
+      if (route.branch === DEFAULT_BRANCH) {
+        return { path: `${path}.branch`, message: '"default" is reserved for the "default" param' };
+      }
+      if (seen.has(route.branch)) {
+        return { path: `${path}.branch`, message: `duplicate branch "${route.branch}"` };
+      }
+      seen.add(route.branch);
+    }
+    return null;
+  },
+  branches(params) {
+    const { routes, default: fallback } = params as unknown as RouterParams;
+    const branches: Record<string, string[]> = {};
+    for (const route of routes) branches[route.branch] = [...asList(route.next)];
+    if (fallback !== undefined) branches[DEFAULT_BRANCH] = [...asList(fallback)];
+    return branches;
+  },
+  create(params) {
+    const { routes, default: fallback } = params as unknown as RouterParams;
+    // Parallel arrays: a route is either a level mask or a regex (the other is 0/null).
+    const n = routes.length;
+    const names = routes.map((route) => route.branch);
+    const masks = routes.map((route) =>
+      route.levels === undefined ? 0 : asList(route.levels).reduce((mask, l) => mask | (LEVEL_BIT.get(l) ?? 0), 0),
+    );
+    const regexes = routes.map((route) =>
+      route.pattern === undefined ? null : new RegExp(route.pattern, route.ignoreCase ? 'i' : ''),
+    );
+    const unmatched = fallback === undefined ? null : DEFAULT_BRANCH;
+    return {
+      kind: 'router',
+      route: (record) => {
+        // Detected at most once per line, and only if a level route is reached.
+        let levelBit = -1;
+        for (let i = 0; i < n; i++) {
+          const regex = regexes[i];
+          if (regex !== null) {
+            if (regex.test(record.text)) return names[i];
+          } else {
+            if (levelBit === -1) levelBit = LEVEL_BIT.get(record.level ?? detectLevel(record.text)) as number;
+            if ((masks[i] & levelBit) !== 0) return names[i];
+          }
+        }
+        return unmatched;
+      },
+    };
+  },
+};

@@ -1,0 +1,54 @@
+import type { LogRecord } from '../types.ts';
+
+/** One parameter of a processor type, as shown in the reference and checked by config validation. */
+export interface ParamSpec {
+  name: string;
+  /** `strings`: a string or a list of strings (checked against `values` when given); `ids`: processor ids. */
+  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'boolean' | 'enum' | 'ids' | 'list';
+  description: string;
+  /** Value used when the key is absent; absent and no default means the key is optional. */
+  default?: unknown;
+  required?: boolean;
+  /** Inclusive range for integer and number. */
+  min?: number;
+  max?: number;
+  /** Allowed values for enum (and for each item of a string list). */
+  values?: readonly string[];
+  /** For `list`: the fields of each object in the list. */
+  items?: readonly ParamSpec[];
+  example?: unknown;
+}
+
+/** Self-description of a processor type (Vector style): the registry lists these. */
+export interface ProcessorDescriptor {
+  type: string;
+  title: string;
+  /** One line. */
+  description: string;
+  /** `map` emits, changes or drops a record; `router` sends it to one named branch. */
+  kind: 'map' | 'router';
+  params: readonly ParamSpec[];
+  /** Optional longer notes (Markdown) for the reference, e.g. how a value is derived. */
+  details?: string;
+}
+
+/** Returns the record to pass on (the same object, changed or not), or null to drop it. Throws on error. */
+export type MapFn = (record: LogRecord) => LogRecord | null;
+/** Returns the branch the record goes to, or null when no branch (and no default) takes it. */
+export type RouteFn = (record: LogRecord) => string | null;
+
+export type ProcessorInstance =
+  | { kind: 'map'; map: MapFn; state?: () => unknown }
+  | { kind: 'router'; route: RouteFn; state?: () => unknown };
+
+/** Params after validation: defaults filled in, types checked, regexes compile. */
+export type Params = Record<string, unknown>;
+
+export interface ProcessorModule {
+  descriptor: ProcessorDescriptor;
+  create(params: Params): ProcessorInstance;
+  /** Routers only: branch name -> ids of the processors it feeds. */
+  branches?(params: Params): Record<string, string[]>;
+  /** Checks across params that ParamSpec cannot say; returns the offending param path and reason. */
+  check?(params: Params): { path: string; message: string } | null;
+}

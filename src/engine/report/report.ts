@@ -1,0 +1,76 @@
+import type { PipelineConfig } from '../pipeline/config.ts';
+import type { CounterState, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
+
+export const REPORT_SCHEMA = 'linesight.report/v1';
+
+/** A pipeline config in the JSON form users write; it loads back unchanged. */
+export interface PipelineConfigJson {
+  processors: ({ type: string; id: string; next?: string[] } & Record<string, unknown>)[];
+}
+
+/**
+ * The canonical serialized state of one run. Field names are a contract (DESIGN.md):
+ * extend, never rename.
+ */
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  run: {
+    id: string;
+    file: { name: string; size: number };
+    status: 'completed' | 'cancelled' | 'failed';
+    startedAt: string;
+    finishedAt: string;
+    bytesRead: number;
+    linesRead: number;
+    durationMs: number;
+    /** Why the run stopped early or failed. */
+    message?: string;
+  };
+  pipeline: PipelineConfigJson;
+  processors: ProcessorStats[];
+  totals: Totals;
+  input: InputStats;
+  counters: CounterState[];
+}
+
+export function toConfigJson(config: PipelineConfig): PipelineConfigJson {
+  return {
+    processors: config.processors.map(({ type, id, next, params }) => ({
+      type,
+      id,
+      ...(next ? { next } : {}),
+      ...params,
+    })),
+  };
+}
+
+/** The report of a finished run, from its last snapshot. */
+export function buildReport(final: RunSnapshot, config: PipelineConfig, finishedAt: Date): Report {
+  if (final.status === 'running') throw new Error('a report describes a finished run');
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: finishedAt.toISOString(),
+    run: {
+      id: final.runId,
+      file: final.file,
+      status: final.status,
+      startedAt: final.startedAt,
+      finishedAt: finishedAt.toISOString(),
+      bytesRead: final.bytesRead,
+      linesRead: final.linesRead,
+      durationMs: final.elapsedMs,
+      ...(final.message ? { message: final.message } : {}),
+    },
+    pipeline: toConfigJson(config),
+    processors: final.processors,
+    totals: final.totals,
+    input: final.input,
+    counters: final.counters,
+  };
+}
+
+/** The download name the UI uses: `linesight-report-<run id>.json`. */
+export function reportFileName(report: Report): string {
+  return `linesight-report-${report.run.id}.json`;
+}

@@ -1,0 +1,19 @@
+import { mount } from 'svelte';
+import { registerSW } from 'virtual:pwa-register';
+import { EngineClient } from './worker/client.ts';
+import App from './ui/App.svelte';
+import { Session } from './ui/session.svelte.ts';
+import './ui/app.css';
+
+const session = new Session(new EngineClient());
+
+// The service worker makes the app work offline. A new version waits for the user's click
+// (the banner is disabled during a run) rather than reloading the tab under a live analysis.
+const updateSW = registerSW({
+  immediate: true,
+  onNeedRefresh() {
+    session.update = () => void updateSW(true);
+  },
+});
+
+mount(App, { target: document.getElementById('app')!, props: { session } });

@@ -1,0 +1,64 @@
+/** Number and time formatting for the UI: plain functions, no state. */
+import type { ConfigIssue } from '../worker/client.ts';
+
+// A fixed locale keeps figures identical across machines, so users, screenshots and tests
+// compare like with like.
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return whole.format(n);
+}
+
+/** Processor time in milliseconds with one decimal: 1234.56 -> "1,234.6". */
+export function formatMs(ms: number): string {
+  return oneDecimal.format(ms);
+}
+
+/** Binary units, as file managers show them: 1536 -> "1.5 KB"; three significant figures at most. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${whole.format(bytes)} B`;
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = value < 100 ? 1 : 0;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+/** "850 ms", "1.2 s", "3 min 4 s", "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** Lines per second; millions get a short form because that is where exact digits stop mattering. */
+export function formatLineRate(perSec: number): string {
+  if (perSec >= 1_000_000) return `${(perSec / 1_000_000).toFixed(2)} M lines/s`;
+  return `${formatCount(perSec)} lines/s`;
+}
+
+/** 52428800 -> "50.0 MB/s". */
+export function formatByteRate(bytesPerSec: number): string {
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+/** Share of a whole as a percentage; an empty whole is 0 %, not NaN. */
+export function formatPercent(part: number, total: number): string {
+  const share = total > 0 ? (part / total) * 100 : 0;
+  return `${share < 10 && share > 0 ? share.toFixed(1) : Math.round(share)}%`;
+}
+
+/** How a config issue reads to a user: `path: message` (issues about the whole text have no path). */
+export function issueText(issue: ConfigIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}

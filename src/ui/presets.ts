@@ -1,0 +1,65 @@
+/** Built-in pipelines offered in the editor. Their texts are what users see and edit. */
+
+export interface Preset {
+  name: string;
+  text: string;
+}
+
+const pretty = (config: unknown) => JSON.stringify(config, null, 2);
+
+/** The key of a counter by component: the logger name after the thread in `[thread] a.b.Class:`. */
+const COMPONENT = '\\] (\\S+):';
+
+export const DEFAULT_PRESET = 'Default';
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: DEFAULT_PRESET,
+    text: pretty({
+      processors: [
+        { type: 'level', id: 'level' },
+        { type: 'counter', id: 'by_level', by: 'level' },
+      ],
+    }),
+  },
+  {
+    // Kept byte for byte as the seed format is written: it must load unchanged.
+    name: 'Seed example',
+    text: '{"processors":[{"type":"line_counter","id":"counter","format":"Line {count}: {line}"},{"type":"uppercase","id":"uppercase"},{"type":"filter","id":"important_filter","pattern":"important"}]}',
+  },
+  {
+    name: 'Route by level',
+    text: pretty({
+      processors: [
+        { type: 'level', id: 'level' },
+        {
+          type: 'router',
+          id: 'start',
+          routes: [
+            { branch: 'warn', levels: ['WARN'], next: 'warn_counter' },
+            { branch: 'error', levels: ['ERROR', 'FATAL'], next: 'error_counter' },
+          ],
+          default: 'general',
+        },
+        { type: 'counter', id: 'warn_counter', by: 'pattern', pattern: COMPONENT },
+        { type: 'counter', id: 'error_counter', by: 'pattern', pattern: COMPONENT },
+        { type: 'counter', id: 'general', by: 'level' },
+      ],
+    }),
+  },
+  {
+    name: 'Errors only',
+    text: pretty({
+      processors: [{ type: 'filter', id: 'errors_only', pattern: '\\b(ERROR|FATAL)\\b' }],
+    }),
+  },
+];
+
+export function presetText(name: string): string | undefined {
+  return PRESETS.find((preset) => preset.name === name)?.text;
+}
+
+/** The preset a text is, if any: edits turn the editor's choice into "custom". */
+export function presetOf(text: string): string | undefined {
+  return PRESETS.find((preset) => preset.text === text)?.name;
+}

@@ -1,0 +1,57 @@
+import { parsePipeline } from '../engine/pipeline/config.ts';
+import { describeProcessors } from '../engine/processors/registry.ts';
+import type { Report } from '../engine/report/report.ts';
+import { runLog } from '../engine/run.ts';
+import type { RunSnapshot } from '../engine/snapshot.ts';
+import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
+
+export interface StartRun {
+  runId: string;
+  /** The pipeline config as JSON text (validated again here: the worker trusts nothing). */
+  pipeline: string;
+  /** Keep the pipeline's output lines so they can be saved to a file. */
+  keepOutput: boolean;
+}
+
+export interface RunResult {
+  report: Report;
+  output: OutputSummary | null;
+}
+
+let current: AbortController | null = null;
+
+/** The worker's whole surface: a plain object over the engine. */
+export const api = {
+  describeProcessors,
+
+  validatePipeline(text: string) {
+    return parsePipeline(text);
+  },
+
+  async run(file: File, start: StartRun, onSnapshot: (snapshot: RunSnapshot) => void): Promise<RunResult> {
+    const config = parsePipeline(start.pipeline);
+    if (!config.ok) throw new Error(config.error.map((i) => `${i.path}: ${i.message}`).join('\n'));
+    current?.abort();
+    const controller = (current = new AbortController());
+    const output = start.keepOutput ? await OpfsOutput.open() : undefined;
+    try {
+      const report = await runLog(
+        file,
+        config.value,
+        { runId: start.runId, fileName: file.name, signal: controller.signal },
+        { onSnapshot, output },
+      );
+      return { report, output: output?.summary ?? null };
+    } finally {
+      if (current === controller) current = null;
+    }
+  },
+
+  cancel(): void {
+    current?.abort();
+  },
+
+  latestOutputFile,
+};
+
+export type WorkerApi = typeof api;

@@ -1,0 +1,117 @@
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { buildReport } from '../engine/report/report.ts';
+import type { PipelineConfig } from '../engine/pipeline/config.ts';
+import type { RunSnapshot } from '../engine/snapshot.ts';
+import type { RunResult, StartRun, WorkerApi } from './api.ts';
+
+export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
+export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
+export type { Report } from '../engine/report/report.ts';
+export type { CounterState, ProcessorStats, RunSnapshot, RunStatus, Totals } from '../engine/snapshot.ts';
+export type { Result } from '../engine/types.ts';
+export type { OutputSummary } from './output.ts';
+export type { RunResult, StartRun };
+export { reportFileName } from '../engine/report/report.ts';
+
+/** How long a cancelled run may take to stop by itself before its worker is terminated. */
+const CANCEL_GRACE_MS = 1000;
+
+/**
+ * The UI's only door to the engine: one worker, typed by its implementation. The file is handed
+ * over as a File (a reference, not its bytes); snapshots come back through a callback.
+ */
+export class EngineClient {
+  private worker!: Worker;
+  private remote!: Remote<WorkerApi>;
+  private forceStop: (() => void) | null = null;
+
+  constructor() {
+    this.start();
+  }
+
+  private start(): void {
+    this.worker = new Worker(new URL('./index.ts', import.meta.url), { type: 'module', name: 'linesight-engine' });
+    this.remote = wrap<WorkerApi>(this.worker);
+  }
+
+  describeProcessors() {
+    return this.remote.describeProcessors();
+  }
+
+  validatePipeline(text: string) {
+    return this.remote.validatePipeline(text);
+  }
+
+  /**
+   * Runs a file. Resolves with the report also when the run is cancelled or fails on bad input;
+   * rejects only when the worker itself breaks.
+   */
+  async run(file: File, start: StartRun, config: PipelineConfig, onSnapshot: (s: RunSnapshot) => void): Promise<RunResult> {
+    let last: RunSnapshot | null = null;
+    const remember = (snapshot: RunSnapshot) => {
+      last = snapshot;
+      onSnapshot(snapshot);
+    };
+    const stopped = new Promise<RunResult>((resolve) => {
+      this.forceStop = () => {
+        // The worker did not answer in time (e.g. a processor stuck on one huge line):
+        // what it reported last is what the run processed.
+        const final: RunSnapshot = {
+          ...(last ?? emptySnapshot(file, start.runId)),
+          status: 'cancelled',
+          etaMs: null,
+          message: 'Cancelled: the engine was stopped; the counts are those of its last update.',
+        };
+        onSnapshot(final);
+        resolve({ report: buildReport(final, config, new Date()), output: null });
+      };
+    });
+    try {
+      return await Promise.race([this.remote.run(file, start, proxy(remember)), stopped]);
+    } finally {
+      this.forceStop = null;
+    }
+  }
+
+  /** Stops the live run at once; kept counts stay. */
+  cancel(): void {
+    const forceStop = this.forceStop;
+    if (!forceStop) return;
+    // Not awaited: a busy worker answers only when it gets a turn, which is what the timer is for.
+    void this.remote.cancel();
+    setTimeout(() => {
+      if (this.forceStop !== forceStop) return; // the run ended by itself
+      this.worker.terminate();
+      this.start();
+      forceStop();
+    }, CANCEL_GRACE_MS);
+  }
+
+  latestOutputFile(): Promise<File | null> {
+    return this.remote.latestOutputFile();
+  }
+
+  dispose(): void {
+    this.remote[releaseProxy]();
+    this.worker.terminate();
+  }
+}
+
+function emptySnapshot(file: File, runId: string): RunSnapshot {
+  return {
+    runId,
+    status: 'cancelled',
+    file: { name: file.name, size: file.size },
+    startedAt: new Date().toISOString(),
+    elapsedMs: 0,
+    bytesRead: 0,
+    linesRead: 0,
+    linesPerSec: 0,
+    bytesPerSec: 0,
+    etaMs: null,
+    processors: [],
+    totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
+    input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
+    counters: [],
+  };
+}

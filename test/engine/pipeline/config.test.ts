@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssues, parsePipeline } from '../../../src/engine/pipeline/config.ts';
+
+const SEED =
+  '{"processors":[{"type":"line_counter","id":"counter","format":"Line {count}: {line}"},{"type":"uppercase","id":"uppercase"},{"type":"filter","id":"important_filter","pattern":"important"}]}';
+
+function issuesOf(input: unknown): string {
+  const result = parsePipeline(input);
+  if (result.ok) throw new Error('expected the config to be refused');
+  return formatIssues(result.error);
+}
+
+describe('parsePipeline', () => {
+  it('loads the seed config unchanged', () => {
+    const result = parsePipeline(SEED);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.processors.map((p) => [p.type, p.id])).toEqual([
+      ['line_counter', 'counter'],
+      ['uppercase', 'uppercase'],
+      ['filter', 'important_filter'],
+    ]);
+    expect(result.value.processors[0].params.format).toBe('Line {count}: {line}');
+    expect(result.value.processors[2].params.pattern).toBe('important');
+  });
+
+  it('fills in defaults and ids from the type', () => {
+    const result = parsePipeline({ processors: [{ type: 'filter', pattern: 'x' }, { type: 'filter', pattern: 'y' }] });
+    if (!result.ok) throw new Error(formatIssues(result.error));
+    expect(result.value.processors.map((p) => p.id)).toEqual(['filter', 'filter_2']);
+    expect(result.value.processors[0].params).toMatchObject({ invert: false, ignoreCase: false });
+  });
+
+  it('refuses an invalid regular expression with the path and reason', () => {
+    const config = JSON.parse(SEED);
+    config.processors[2].pattern = '(unclosed';
+    expect(issuesOf(config)).toMatch(/^processors\[2\]\.pattern: invalid regular expression: .*group/i);
+  });
+
+  it('refuses JSON that does not parse', () => {
+    expect(issuesOf('{"processors": [')).toMatch(/^not valid JSON/);
+  });
+
+  it('refuses unknown types and lists the known ones', () => {
+    expect(issuesOf({ processors: [{ type: 'uppercas' }] })).toMatch(/processors\[0\]\.type: unknown processor type "uppercas" \(known: .*uppercase/);
+  });
+
+  it('refuses unknown keys, naming the known ones', () => {
+    expect(issuesOf({ processors: [{ type: 'filter', pattern: 'a', invrt: true }] })).toMatch(
+      /processors\[0\]\.invrt: unknown key "invrt" for filter \(known: .*invert/,
+    );
+    expect(issuesOf({ processors: [{ type: 'uppercase' }], extra: 1 })).toMatch(/^extra: unknown key/);
+  });
+
+  it('checks types, ranges and required params', () => {
+    expect(issuesOf({ processors: [{ type: 'filter' }] })).toMatch(/processors\[0\]\.pattern: required/);
+    expect(issuesOf({ processors: [{ type: 'filter', pattern: 'a', invert: 'yes' }] })).toMatch(/invert: expected true or false/);
+    expect(issuesOf({ processors: [{ type: 'counter', top: 0 }] })).toMatch(/processors\[0\]\.top: expected a value from 1 to/);
+    expect(issuesOf({ processors: [{ type: 'counter', top: 2.5 }] })).toMatch(/top: expected a whole number/);
+  });
+
+  it('reports every issue at once', () => {
+    const issues = parsePipeline({ processors: [{ type: 'filter' }, { type: 'nope' }, { type: 'counter', top: -1 }] });
+    expect(issues.ok).toBe(false);
+    if (!issues.ok) expect(issues.error.map((i) => i.path)).toEqual(['processors[0].pattern', 'processors[1].type', 'processors[2].top']);
+  });
+
+  it('refuses duplicate ids and references to missing processors', () => {
+    expect(issuesOf({ processors: [{ type: 'uppercase', id: 'a' }, { type: 'lowercase', id: 'a' }] })).toMatch(
+      /processors\[1\]\.id: duplicate id "a"/,
+    );
+    expect(issuesOf({ processors: [{ type: 'uppercase', next: 'ghost' }] })).toMatch(/processors\[0\]\.next: no processor has the id "ghost"/);
+  });
+
+  it('refuses a router route that names a missing processor', () => {
+    const config = {
+      processors: [
+        { type: 'router', id: 'start', routes: [{ branch: 'error', levels: ['ERROR'], next: 'ghost' }] },
+      ],
+    };
+    expect(issuesOf(config)).toMatch(/processors\[0\]\.routes: no processor has the id "ghost"/);
+  });
+
+  it('refuses bad levels inside a route with the nested path', () => {
+    const config = { processors: [{ type: 'router', routes: [{ branch: 'e', levels: ['ERRORZ'] }] }] };
+    expect(issuesOf(config)).toMatch(/processors\[0\]\.routes\[0\]\.levels: "ERRORZ" is not one of/);
+  });
+
+  it('refuses cycles', () => {
+    const config = {
+      processors: [
+        { type: 'uppercase', id: 'a', next: 'b' },
+        { type: 'lowercase', id: 'b', next: 'a' },
+      ],
+    };
+    expect(issuesOf(config)).toMatch(/cycle \(a → b → a\)/);
+  });
+
+  it('refuses an empty pipeline and a non-object', () => {
+    expect(issuesOf({ processors: [] })).toMatch(/at least one processor/);
+    expect(issuesOf([1, 2])).toMatch(/expected an object/);
+  });
+});

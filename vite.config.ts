@@ -1,0 +1,65 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      // An update is offered by the UI, never forced in the middle of a run.
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Linesight',
+        short_name: 'Linesight',
+        description: 'Offline log analyzer: your logs never leave the machine.',
+        theme_color: '#1d2433',
+        background_color: '#ffffff',
+        display: 'standalone',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,log}'],
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
+  server: { port: 5173 },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          environment: 'node',
+          include: ['test/engine/**/*.test.ts', 'test/bench/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [svelteTesting()],
+        test: {
+          name: 'ui',
+          environment: 'jsdom',
+          include: ['test/ui/**/*.test.ts'],
+          setupFiles: ['test/ui/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One Chromium at a time: CI has two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
