@@ -1,4 +1,11 @@
-import { describeInputError, LineSplitter, openSource, sniffBinary } from './lines/index.ts';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  describeInputError,
+  LineSplitter,
+  openSource,
+  sniffBinary,
+  type BlobLike,
+} from './lines/index.ts';
 import type { PipelineConfig } from './pipeline/config.ts';
 import { PipelineExecutor } from './pipeline/executor.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
@@ -31,15 +38,14 @@ export interface RunHooks {
 /** How long the loop may work before it lets other tasks (a cancel message) in. */
 const YIELD_EVERY_MS = 50;
 const COUNTER_STATE_EVERY_MS = 500;
-/** Longer lines are cut (and counted): one huge line must not cost the whole file's memory. */
-export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
 
 /**
  * Streams a file (plain or gzip) through the pipeline and returns the run's report.
  * Input problems end the run as `failed` with a message; everything counted so far is kept.
  */
 export async function runLog(
-  source: Blob,
+  source: BlobLike,
   config: PipelineConfig,
   options: RunOptions = {},
   hooks: RunHooks = {},
@@ -68,7 +74,7 @@ class Run {
   private finishedMs?: number;
 
   constructor(
-    private readonly source: Blob,
+    private readonly source: BlobLike,
     private readonly graph: PipelineGraph,
     private readonly options: RunOptions,
     private readonly hooks: RunHooks,
@@ -162,7 +168,7 @@ class Run {
     return {
       runId: this.options.runId ?? defaultRunId(this.startedAt),
       status: this.status,
-      file: { name: this.options.fileName ?? (this.source as File).name ?? 'input', size },
+      file: { name: this.options.fileName ?? this.source.name ?? 'input', size },
       startedAt: this.startedAt.toISOString(),
       elapsedMs,
       bytesRead,

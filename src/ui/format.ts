@@ -52,9 +52,10 @@ export function formatByteRate(bytesPerSec: number): string {
   return `${formatBytes(bytesPerSec)}/s`;
 }
 
-/** Share of a whole as a percentage; an empty whole is 0 %, not NaN. */
+/** Share of a whole as a percentage; an empty whole is 0 %, not NaN, and a rare key is not "0.0%". */
 export function formatPercent(part: number, total: number): string {
   const share = total > 0 ? (part / total) * 100 : 0;
+  if (share > 0 && share < 0.1) return '<0.1%';
   return `${share < 10 && share > 0 ? share.toFixed(1) : Math.round(share)}%`;
 }
 

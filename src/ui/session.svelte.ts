@@ -50,6 +50,8 @@ export class Session {
   /** Resolves once the processor list is known and the default pipeline applied. */
   readonly ready: Promise<void>;
   private live: Promise<unknown> | null = null;
+  /** The run whose updates are shown. */
+  private runId: string | null = null;
   /** Bumped by every open(): when files arrive in quick succession only the last one runs. */
   private opened = 0;
   /** Likewise for applyPipeline(): a slow check must not land after a newer one. */
@@ -86,7 +88,7 @@ export class Session {
       return;
     }
 
-    const runId = makeRunId(new Date());
+    const runId = (this.runId = makeRunId(new Date()));
     this.notice = null;
     this.result = null;
     this.cancelling = false;
@@ -98,15 +100,16 @@ export class Session {
       applied.config,
       (snapshot) => {
         // Late updates of a replaced run must not overwrite the new one.
-        if (snapshot.runId === runId) this.snapshot = snapshot;
+        if (runId === this.runId) this.snapshot = snapshot;
       },
     );
     this.live = run;
     try {
-      this.result = await run;
+      const result = await run;
+      if (runId === this.runId) this.result = result;
     } catch (error) {
       this.notice = `The run stopped unexpectedly: ${reason(error)}`;
-      if (this.snapshot?.runId === runId) {
+      if (runId === this.runId && this.snapshot) {
         this.snapshot = { ...this.snapshot, status: 'failed', etaMs: null, message: reason(error) };
       }
     } finally {

@@ -17,14 +17,14 @@ function logText(lines: number): string {
 }
 
 /** A Blob that streams in 64 KiB chunks, like a File does (a Blob of one string is one chunk in Node). */
-function fileLike(text: string | Uint8Array): Blob {
+function fileLike(text: string | Uint8Array<ArrayBuffer>): Blob {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
-  const parts: Uint8Array[] = [];
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   for (let at = 0; at < bytes.length; at += 65536) parts.push(bytes.subarray(at, at + 65536));
   return new Blob(parts);
 }
 
-async function gzip(text: string): Promise<Uint8Array> {
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -42,9 +42,10 @@ describe('format helpers', () => {
     expect(formatByteRate(50 * 1024 * 1024)).toBe('50.0 MB/s');
   });
 
-  it('gives a share of an empty whole as 0% rather than NaN', () => {
+  it('gives shares as percentages, an empty whole as 0% rather than NaN', () => {
     expect(formatPercent(1, 3)).toBe('33%');
     expect(formatPercent(1, 200)).toBe('0.5%');
+    expect(formatPercent(46, 143_303)).toBe('<0.1%');
     expect(formatPercent(5, 0)).toBe('0%');
   });
 

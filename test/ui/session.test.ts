@@ -141,7 +141,8 @@ describe('Session', () => {
 
   it('runs the bundled sample as a file named sample.log', async () => {
     const { session, runs } = await started();
-    const fetch = vi.fn(async () => new Response('2024-03-14 INFO hello\n'));
+    // A jsdom Blob: jsdom's File cannot read the Node Blob a real Response would give.
+    const fetch = vi.fn(async () => ({ ok: true, status: 200, blob: async () => new Blob(['2024-03-14 INFO hello\n']) }));
     vi.stubGlobal('fetch', fetch);
     const done = session.trySample();
     await settle();
