@@ -66,8 +66,8 @@ export function normalizeLevel(value: unknown): Level | undefined {
 const LETTER_PREFIX =
   /^(?:(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d{3}\s+(?:\d+\s+\d+\s+([VDIWEFA])\s|([VDIWEFA])\/)|([VDIWEFA])\/[^\s(:]*\s*\(\s*\d+\):|([IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6}\s)/;
 
-// `level=warn`, `"level":"warn"`, `severity: ERROR`, `"level":30`: an explicit key
-// beats any word elsewhere on the line (a JSON message may well say "ERROR").
+// `level=warn`, `"level":"warn"`, `severity: ERROR`, `"level":30`: in a JSON or logfmt
+// line the key beats any word elsewhere (a JSON message may well say "ERROR").
 // Digits only count after a quoted key, so "battery level: 50" is not an error.
 // The key comes first (after a lookbehind) so the engine can skip ahead to it.
 const KEYED =
@@ -89,25 +89,45 @@ const TOKEN = new RegExp(
 
 /**
  * Detects the level of a raw log line from common spellings, or UNKNOWN.
- * In order: a single-letter level in its column (Android, glog); a keyed form
- * (`level=`, `"level":`, `severity=`); the first bracketed or all-caps level word.
+ * In order: a single-letter level in its column (Android, glog); for a structured line
+ * (JSON, logfmt) its level key; otherwise the first bracketed or all-caps level word, and
+ * only when there is none, a level key further on (`app[12]: level=warn ...`).
  */
 export function detectLevel(text: string): Level {
   const prefix = LETTER_PREFIX.exec(text);
   if (prefix !== null) {
     return LEVEL_LETTERS.get(prefix[1] ?? prefix[2] ?? prefix[3] ?? prefix[4]) as Level;
   }
+  // Each search scans the line; the order keeps the common case (a level word near the
+  // start of a plain line) to one short scan.
+  if (isStructured(text)) return keyedLevel(text) ?? tokenLevel(text) ?? 'UNKNOWN';
+  return tokenLevel(text) ?? keyedLevel(text) ?? 'UNKNOWN';
+}
 
+/** A JSON object, or logfmt (its first field is `key=value`): a message there may say "ERROR" freely. */
+function isStructured(text: string): boolean {
+  let start = 0;
+  while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  if (text.charCodeAt(start) === 123 /* { */) return true;
+  const space = text.indexOf(' ', start);
+  const equals = text.indexOf('=', start);
+  return equals > start && (space < 0 || equals < space);
+}
+
+function keyedLevel(text: string): Level | undefined {
   KEYED.lastIndex = 0;
   for (let m = KEYED.exec(text); m !== null; m = KEYED.exec(text)) {
     const level = m[3] !== undefined ? BY_WORD.get(m[3].toLowerCase()) : m[1] === '"' ? BY_NUMBER.get(m[4]) : undefined;
     if (level !== undefined) return level;
   }
+  return undefined;
+}
 
+function tokenLevel(text: string): Level | undefined {
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     const level = BY_WORD.get((m[1] ?? m[2] ?? m[3]).toLowerCase());
     if (level !== undefined) return level;
   }
-  return 'UNKNOWN';
+  return undefined;
 }

@@ -22,8 +22,9 @@ export const level: ProcessorModule = {
     params: [],
     details: [
       'Looked for, in this order: a single-letter level in its column (Android logcat `V D I W E F A`, glog `I0102 ...`);',
-      'a keyed form (`level=warn`, `"level":"warn"`, `severity=ERROR`, pino/bunyan `"level":40`);',
-      'the first level word in brackets (`[notice]`, `<warn>`, `[ERR]`, Serilog `[15:46:53 WRN]`) or all-caps level word of four letters or more (`INFO`, `WARNING`).',
+      'in a JSON or logfmt line, its key (`level=warn`, `"level":"warn"`, `severity=ERROR`, pino/bunyan `"level":40`);',
+      'otherwise the first level word in brackets (`[notice]`, `<warn>`, `[ERR]`, Serilog `[15:46:53 WRN]`) or all-caps level word of four letters or more (`INFO`, `WARNING`),',
+      'and only when there is none, a level key further on (`app[12]: level=warn ...`).',
       'A lowercase word in free text ("connection error") is not a level.',
       `Spellings: ${spellings()}.`,
       'Syslog levels above error (critical, alert, emergency) become FATAL, the only level above ERROR.',
