@@ -6,13 +6,18 @@ import {
   sniffBinary,
   type BlobLike,
 } from './lines/index.ts';
+import { CircuitBreaker } from './observe/circuit.ts';
+import { ErrorCollector } from './observe/errors.ts';
+import { EventLog } from './observe/events.ts';
+import { TraceRecorder } from './observe/traces.ts';
+import { DEFAULT_CAPS, type GraphSection, type ObserveCaps, type Trace, type TracePolicy } from './observe/types.ts';
 import type { PipelineConfig } from './pipeline/config.ts';
-import { PipelineExecutor } from './pipeline/executor.ts';
+import { PipelineExecutor, PipelineStopped, type NodeCounters } from './pipeline/executor.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
 import type { ProcessorInstance } from './processors/types.ts';
-import { buildReport, type Report } from './report/report.ts';
+import { buildReport, type Observations, type Report } from './report/report.ts';
 import type { CounterState, RunSnapshot, RunStatus } from './snapshot.ts';
-import type { LineBatch, LogRecord } from './types.ts';
+import type { LineBatch, LogRecord, TraceInFlight } from './types.ts';
 
 export interface RunOptions {
   runId?: string;
@@ -22,6 +27,9 @@ export interface RunOptions {
   /** Minimum time between snapshots; the UI wants at most 10 a second. */
   snapshotIntervalMs?: number;
   signal?: AbortSignal;
+  /** Which lines to trace; absent or null: tracing off (and free). */
+  trace?: TracePolicy | null;
+  caps?: Partial<ObserveCaps>;
 }
 
 /** Where the pipeline's output lines go, batch by batch (e.g. a file in the worker's private storage). */
@@ -39,32 +47,30 @@ export interface RunHooks {
 const YIELD_EVERY_MS = 50;
 const COUNTER_STATE_EVERY_MS = 500;
 
-
-/**
- * Streams a file (plain or gzip) through the pipeline and returns the run's report.
- * Input problems end the run as `failed` with a message; everything counted so far is kept.
- */
-export async function runLog(
-  source: BlobLike,
-  config: PipelineConfig,
-  options: RunOptions = {},
-  hooks: RunHooks = {},
-): Promise<Report> {
-  const graph = buildGraph(config);
-  if (!graph.ok) throw new Error(`invalid pipeline: ${graph.error.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  const run = new Run(source, graph.value, options, hooks);
-  await run.execute();
-  return buildReport(run.snapshot(), config, new Date());
+/** Streams a file through the pipeline and returns the run's report (see LogRun). */
+export function runLog(source: BlobLike, config: PipelineConfig, options: RunOptions = {}, hooks: RunHooks = {}): Promise<Report> {
+  return new LogRun(source, config, options, hooks).execute();
 }
 
-class Run {
+/**
+ * One run of a file (plain or gzip) through a pipeline. Input problems end the run as `failed`
+ * with a message; everything counted so far is kept. Its traces, errors and events can be read
+ * while it runs.
+ */
+export class LogRun {
+  private readonly graph: PipelineGraph;
   private readonly instances: ProcessorInstance[];
+  private readonly breakers: (CircuitBreaker | null)[];
   private readonly executor: PipelineExecutor;
   private readonly splitter: LineSplitter;
+  private readonly traces: TraceRecorder;
+  private readonly errors: ErrorCollector;
+  private readonly events: EventLog;
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly interval: number;
   private readonly maxLineBytes: number;
+  private readonly runId: string;
   private status: RunStatus = 'running';
   private message?: string;
   private compression: 'gzip' | 'none' = 'none';
@@ -75,22 +81,53 @@ class Run {
 
   constructor(
     private readonly source: BlobLike,
-    private readonly graph: PipelineGraph,
-    private readonly options: RunOptions,
-    private readonly hooks: RunHooks,
+    private readonly config: PipelineConfig,
+    private readonly options: RunOptions = {},
+    private readonly hooks: RunHooks = {},
   ) {
-    this.instances = instantiate(graph);
-    this.executor = new PipelineExecutor(graph, this.instances);
+    const graph = buildGraph(config);
+    if (!graph.ok) throw new Error(`invalid pipeline: ${graph.error.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.graph = graph.value;
+    const caps = { ...DEFAULT_CAPS, ...options.caps };
+    this.runId = options.runId ?? defaultRunId(this.startedAt);
+    this.traces = new TraceRecorder(options.trace ?? null, caps.traces);
+    this.errors = new ErrorCollector(caps.errors);
+    this.events = new EventLog(caps.events);
+    this.instances = instantiate(this.graph);
+    this.breakers = this.graph.nodes.map(({ config: processor }) =>
+      processor.circuit === null
+        ? null
+        : new CircuitBreaker(processor.circuit, ({ from, to, reason }) =>
+            this.events.emit(to === 'open' ? 'warn' : 'info', processor.id, 'circuit_state_change', { from, to, reason }),
+          ),
+    );
+    this.executor = new PipelineExecutor(this.graph, this.instances, this.breakers, {
+      onError: (node, record, error) => {
+        const item = this.errors.add(node.config.id, record.lineNo, record.text, error);
+        this.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
+      },
+      onTraces: (traces) => {
+        for (const trace of traces) this.traces.add(finishTrace(trace));
+      },
+      mayForceTrace: () => this.traces.canForce,
+    });
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes });
     this.interval = options.snapshotIntervalMs ?? 100;
   }
 
-  async execute(): Promise<void> {
+  async execute(): Promise<Report> {
     const { signal } = this.options;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let lastSnapshot = -Infinity;
     let lastYield = performance.now();
+    this.events.emit('info', 'run', 'run_started', {
+      runId: this.runId,
+      file: this.fileName(),
+      size: this.source.size,
+      processors: this.config.processors.map((p) => p.id),
+      trace: this.options.trace ?? null,
+    });
     try {
       const input = await openSource(this.source);
       this.compression = input.compression;
@@ -99,13 +136,19 @@ class Run {
       reader = stream;
       let first = true;
       while (true) {
-        if (signal?.aborted) return this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
+        if (signal?.aborted) {
+          this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
+          break;
+        }
         const { done, value } = await stream.read();
         if (done) break;
         if (first) {
           first = false;
           const binary = sniffBinary(value.subarray(0, 8192));
-          if (binary) return this.stop('failed', binary);
+          if (binary) {
+            this.stop('failed', binary);
+            break;
+          }
         }
         await this.handle(this.splitter.push(value));
         const now = performance.now();
@@ -118,25 +161,38 @@ class Run {
           lastYield = performance.now();
         }
       }
-      await this.handle(this.splitter.finish());
-      this.stop('completed');
+      if (this.status === 'running') {
+        await this.handle(this.splitter.finish());
+        this.stop('completed');
+      }
     } catch (error) {
-      this.stop('failed', describeInputError(error, this.compression));
+      this.stop('failed', error instanceof PipelineStopped ? error.message : describeInputError(error, this.compression));
     } finally {
       if (this.status !== 'completed') reader?.cancel().catch(() => {});
       await this.hooks.output?.close();
       this.hooks.onSnapshot?.(this.snapshot());
     }
+    return buildReport(this.snapshot(), this.config, this.observations(), new Date());
   }
 
   private async handle(batch: LineBatch | null): Promise<void> {
     if (!batch) return;
     const { texts, offsets, firstLineNo } = batch;
+    const tracing = this.traces.enabled;
     const records: LogRecord[] = new Array(texts.length);
     for (let i = 0; i < texts.length; i++) {
-      records[i] = { lineNo: firstLineNo + i, offset: offsets[i], text: texts[i] };
+      const text = texts[i];
+      const record: LogRecord = { lineNo: firstLineNo + i, offset: offsets[i], text, original: tracing ? text : undefined, trace: undefined };
+      if (tracing && this.traces.samples(record.lineNo)) this.executor.trace(record);
+      records[i] = record;
     }
-    const output = this.executor.process(records);
+    const before = this.executor.counters.map((c) => ({ ...c }));
+    let output: LogRecord[];
+    try {
+      output = this.executor.process(records);
+    } finally {
+      this.stagesCompleted(before);
+    }
     if (this.hooks.output && output.length) {
       const lines = new Array<string>(output.length);
       for (let i = 0; i < output.length; i++) lines[i] = output[i].text;
@@ -144,10 +200,38 @@ class Run {
     }
   }
 
+  /** One `stage_completed` event per processor that saw lines in this batch. */
+  private stagesCompleted(before: NodeCounters[]): void {
+    this.executor.counters.forEach((after, index) => {
+      const recordsIn = after.linesIn - before[index].linesIn;
+      if (recordsIn === 0) return;
+      const elapsedMs = after.timeMs - before[index].timeMs;
+      this.events.emit('debug', this.graph.nodes[index].config.id, 'stage_completed', {
+        recordsIn,
+        recordsOut: after.linesOut - before[index].linesOut,
+        elapsedMs: round(elapsedMs, 3),
+        throughputRps: elapsedMs > 0 ? Math.round((recordsIn / elapsedMs) * 1000) : null,
+      });
+    });
+  }
+
   private stop(status: RunStatus, message?: string): void {
     this.status = status;
     this.message = message;
     this.finishedMs = performance.now();
+    const { linesRead, elapsedMs } = { linesRead: this.splitter.stats.lines, elapsedMs: this.finishedMs - this.t0 };
+    const fields = { linesRead, durationMs: Math.round(elapsedMs), ...(message ? { message } : {}) };
+    if (status === 'completed') this.events.emit('info', 'run', 'run_completed', fields);
+    else if (status === 'cancelled') this.events.emit('warn', 'run', 'run_cancelled', fields);
+    else this.events.emit('error', 'run', 'run_failed', fields);
+  }
+
+  observations(): Observations {
+    return { traces: this.traces.section(), errors: this.errors.section(), events: this.events.section() };
+  }
+
+  private fileName(): string {
+    return this.options.fileName ?? this.source.name ?? 'input';
   }
 
   snapshot(): RunSnapshot {
@@ -158,17 +242,23 @@ class Run {
     const seconds = elapsedMs / 1000;
     const bytesPerSec = seconds > 0 ? bytesRead / seconds : 0;
     const size = this.source.size;
-    const processors = this.graph.nodes.map((node) => ({
-      id: node.config.id,
-      type: node.config.type,
-      ...this.executor.counters[node.index],
-    }));
+    const processors = this.graph.nodes.map((node) => {
+      const breaker = this.breakers[node.index];
+      return {
+        id: node.config.id,
+        type: node.config.type,
+        ...this.executor.counters[node.index],
+        circuit: breaker?.state ?? 'closed',
+        circuitOpenings: breaker?.openings ?? 0,
+        errorPolicy: node.config.onError,
+      };
+    });
     const errors = processors.reduce((sum, p) => sum + p.errors, 0);
     const dropped = processors.reduce((sum, p) => sum + p.dropped, 0);
     return {
-      runId: this.options.runId ?? defaultRunId(this.startedAt),
+      runId: this.runId,
       status: this.status,
-      file: { name: this.options.fileName ?? this.source.name ?? 'input', size },
+      file: { name: this.fileName(), size },
       startedAt: this.startedAt.toISOString(),
       elapsedMs,
       bytesRead,
@@ -186,7 +276,22 @@ class Run {
         maxLineBytes: this.maxLineBytes,
       },
       counters: this.counters(now),
+      graph: this.graphSection(),
+      observed: { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen },
       ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  private graphSection(): GraphSection {
+    const { nodes, edges } = this.graph;
+    return {
+      nodes: nodes.map((n) => ({ id: n.config.id, type: n.config.type })),
+      edges: edges.map((e) => ({
+        from: nodes[e.from].config.id,
+        to: nodes[e.to].config.id,
+        ...(e.branch === undefined ? {} : { branch: e.branch }),
+        lines: this.executor.edgeLines[e.index],
+      })),
     };
   }
 
@@ -200,6 +305,16 @@ class Run {
     });
     return this.counterStates;
   }
+}
+
+/** A trace's final status: emitted if any copy left the pipeline, else error if it failed, else dropped. */
+function finishTrace({ lineNo, offset, text, steps, emitted, failed }: TraceInFlight): Trace {
+  return { lineNo, offset, text, status: emitted ? 'emitted' : failed ? 'error' : 'dropped', steps };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
 }
 
 function defaultRunId(startedAt: Date): string {

@@ -1,5 +1,7 @@
 /** What the worker tells the UI while a run is live: small aggregates, never lines. */
 
+import type { CircuitState, ErrorPolicy, GraphSection } from './observe/types.ts';
+
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
 export interface ProcessorStats {
@@ -10,6 +12,11 @@ export interface ProcessorStats {
   dropped: number;
   errors: number;
   timeMs: number;
+  circuit: CircuitState;
+  circuitOpenings: number;
+  errorPolicy: ErrorPolicy;
+  /** Lines that went around the processor while its circuit was open. */
+  bypassed: number;
 }
 
 export interface Totals {
@@ -55,6 +62,10 @@ export interface RunSnapshot {
   totals: Totals;
   input: InputStats;
   counters: CounterState[];
+  /** The DAG with the lines that crossed each edge. */
+  graph: GraphSection;
+  /** How many traces, errors and events exist so far (details: the worker's `observations()`). */
+  observed: { traces: number; errors: number; events: number };
   /** Why the run stopped early or failed, in words a user understands. */
   message?: string;
 }

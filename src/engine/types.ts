@@ -1,5 +1,7 @@
 /** Shared shapes of the engine. Pure data: no DOM, no worker globals. */
 
+import type { TraceStep } from './observe/types.ts';
+
 export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNKNOWN'] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -12,6 +14,21 @@ export interface LogRecord {
   text: string;
   level?: Level;
   fields?: Record<string, unknown>;
+  /** The line as read, kept (a reference, not a copy) only while tracing is on. */
+  original?: string;
+  /** Set on lines being traced: the executor records each step here. */
+  trace?: TraceInFlight;
+}
+
+/** A trace being recorded; fan-out copies of a line share it. */
+export interface TraceInFlight {
+  lineNo: number;
+  offset: number;
+  text: string;
+  steps: TraceStep[];
+  /** Some copy of the line left the pipeline / failed somewhere. */
+  emitted: boolean;
+  failed: boolean;
 }
 
 /** What the line splitter hands on: the lines of one chunk, columnar. */

@@ -55,7 +55,15 @@ describe('runLog', () => {
     expect(output.lines).toHaveLength(250);
     expect(output.lines[0]).toBe('2024-05-01 10:00:02 ERROR line 2');
     expect(output.closed).toBe(true);
-    expect(report.pipeline.processors[1]).toEqual({ type: 'filter', id: 'errors', pattern: 'ERROR', invert: false, ignoreCase: false });
+    expect(report.pipeline.processors[1]).toEqual({
+      type: 'filter',
+      id: 'errors',
+      pattern: 'ERROR',
+      invert: false,
+      ignoreCase: false,
+      onError: 'drop',
+      circuit: { consecutiveErrors: 50, errorRate: 0.8, window: 500, cooldownMs: 1000, whileOpen: 'pass' },
+    });
   });
 
   it('reads gzip files as if uncompressed, counting file bytes for progress', async () => {

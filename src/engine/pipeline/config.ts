@@ -1,3 +1,5 @@
+import { CIRCUIT_PARAMS, DEFAULT_CIRCUIT, ERROR_POLICY_PARAM } from '../observe/circuit.ts';
+import type { CircuitConfig, ErrorPolicy } from '../observe/types.ts';
 import type { ParamSpec, Params } from '../processors/types.ts';
 import { registry } from '../processors/registry.ts';
 import type { Result } from '../types.ts';
@@ -9,6 +11,10 @@ export interface ProcessorConfig {
   id: string;
   /** Explicit successors; absent means "the processor listed after me" (see graph.ts). */
   next?: string[];
+  /** What a processor error does to the line. */
+  onError: ErrorPolicy;
+  /** null: the circuit breaker is off for this processor. */
+  circuit: CircuitConfig | null;
   params: Params;
 }
 
@@ -24,7 +30,7 @@ export interface ConfigIssue {
 
 const ID_PATTERN = /^[A-Za-z_][\w.-]*$/;
 /** Keys every processor accepts; everything else must be one of its type's params. */
-const COMMON_KEYS = new Set(['type', 'id', 'next']);
+const COMMON_KEYS = new Set(['type', 'id', 'next', 'onError', 'circuit']);
 
 /**
  * Validates a pipeline config (JSON text or an already parsed value) against the processor
@@ -91,6 +97,8 @@ function parseProcessor(
   if (item.next !== undefined) {
     next = parseIds(item.next, `${path}.next`, issues) ?? undefined;
   }
+  const onError = parseParam(ERROR_POLICY_PARAM, item.onError, `${path}.onError`, issues) as ErrorPolicy;
+  const circuit = parseCircuit(item.circuit, `${path}.circuit`, issues);
   const params: Params = {};
   const specs = new Map(module.descriptor.params.map((spec) => [spec.name, spec]));
   for (const key of Object.keys(item)) {
@@ -107,7 +115,24 @@ function parseProcessor(
     const problem = module.check(params);
     if (problem) issues.push({ path: problem.path ? `${path}.${problem.path}` : path, message: problem.message });
   }
-  return { type: module.descriptor.type, id, next, params };
+  return { type: module.descriptor.type, id, next, onError, circuit, params };
+}
+
+/** `circuit`: absent for the defaults, `false` to turn it off, or an object of overrides. */
+function parseCircuit(value: unknown, path: string, issues: ConfigIssue[]): CircuitConfig | null {
+  if (value === false) return null;
+  if (value === undefined || value === true) return { ...DEFAULT_CIRCUIT };
+  if (!isObject(value)) {
+    issues.push({ path, message: 'expected an object of circuit settings, or false to turn the circuit off' });
+    return null;
+  }
+  const names = CIRCUIT_PARAMS.map((spec) => spec.name);
+  for (const key of Object.keys(value)) {
+    if (!names.includes(key)) issues.push({ path: `${path}.${key}`, message: unknownKeyMessage(key, 'circuit', names) });
+  }
+  const circuit: Record<string, unknown> = {};
+  for (const spec of CIRCUIT_PARAMS) circuit[spec.name] = parseParam(spec, value[spec.name], `${path}.${spec.name}`, issues);
+  return circuit as unknown as CircuitConfig;
 }
 
 function parseParam(spec: ParamSpec, value: unknown, path: string, issues: ConfigIssue[]): unknown {

@@ -1,5 +1,8 @@
+import type { CircuitBreaker } from '../observe/circuit.ts';
+import { describeError } from '../observe/errors.ts';
+import type { ErrorPolicy, TraceStep } from '../observe/types.ts';
 import type { ProcessorInstance } from '../processors/types.ts';
-import type { LogRecord } from '../types.ts';
+import type { LogRecord, TraceInFlight } from '../types.ts';
 import { emitsOutput, type GraphEdge, type GraphNode, type PipelineGraph } from './graph.ts';
 
 /** What the instrumentation around one processor instance has counted. */
@@ -9,17 +12,39 @@ export interface NodeCounters {
   dropped: number;
   errors: number;
   timeMs: number;
+  /** Lines that went around the processor while its circuit was open. */
+  bypassed: number;
 }
 
 export interface ExecutorHooks {
-  /** Called for every processor error; the line is dropped (the default error policy). */
+  /** Every processor error, before the error policy applies. */
   onError?(node: GraphNode, record: LogRecord, error: unknown): void;
+  /** A batch's traces, finished. */
+  onTraces?(traces: TraceInFlight[]): void;
+  /** Whether a line that was not sampled may still be traced because it was dropped or failed. */
+  mayForceTrace?(): boolean;
 }
+
+/** A processor error under the `stop` policy: the run ends. */
+export class PipelineStopped extends Error {
+  override name = 'PipelineStopped';
+  constructor(
+    readonly processor: string,
+    readonly lineNo: number,
+    readonly cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`Stopped by processor "${processor}" (its error policy is "stop") at line ${lineNo}: ${reason}`);
+  }
+}
+
+/** One path back from a node to a root, for traces made after the fact. */
+type Ancestry = { node: GraphNode; edge: GraphEdge }[];
 
 /**
  * Runs batches of records through the DAG. Every node handles its whole inbox at once, timed
- * once per batch (never per line), in topological order, so a node's inbox is complete when
- * its turn comes.
+ * once per batch (never per line; traced lines are timed on their own), in topological order,
+ * so a node's inbox is complete when its turn comes.
  */
 export class PipelineExecutor {
   readonly counters: NodeCounters[];
@@ -30,16 +55,28 @@ export class PipelineExecutor {
   private readonly inboxes: LogRecord[][];
   /** More than one place emits output: merge it back into line order. */
   private readonly multipleOutputs: boolean;
+  private readonly ancestry: Ancestry[];
+  private batchTraces: TraceInFlight[] = [];
 
   constructor(
     private readonly graph: PipelineGraph,
     private readonly instances: ProcessorInstance[],
+    /** One breaker per node, null where the circuit is off. */
+    private readonly breakers: (CircuitBreaker | null)[] = graph.nodes.map(() => null),
     private readonly hooks: ExecutorHooks = {},
   ) {
-    this.counters = graph.nodes.map(() => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0 }));
+    this.counters = graph.nodes.map(() => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0, bypassed: 0 }));
     this.edgeLines = new Float64Array(graph.edges.length);
     this.inboxes = graph.nodes.map(() => []);
     this.multipleOutputs = graph.nodes.filter(emitsOutput).length > 1;
+    this.ancestry = graph.nodes.map((node) => ancestryOf(graph, node));
+  }
+
+  /** Starts tracing a record (call before `process`). */
+  trace(record: LogRecord): void {
+    const trace: TraceInFlight = { lineNo: record.lineNo, offset: record.offset, text: record.text, steps: [], emitted: false, failed: false };
+    record.trace = trace;
+    this.batchTraces.push(trace);
   }
 
   /** Runs one batch; returns what the last processors emitted, in line order. */
@@ -49,78 +86,163 @@ export class PipelineExecutor {
     graph.roots.forEach((root, i) => {
       inboxes[root] = i === 0 ? records : records.map(cloneRecord);
     });
-    for (const index of graph.order) {
-      const input = inboxes[index];
-      if (input.length === 0) continue;
-      inboxes[index] = [];
-      const counters = this.counters[index];
-      counters.linesIn += input.length;
-      const started = performance.now();
-      const instance = this.instances[index];
-      if (instance.kind === 'map') this.runMap(graph.nodes[index], instance.map, input, output);
-      else this.runRouter(graph.nodes[index], instance.route, input, output);
-      counters.timeMs += performance.now() - started;
+    try {
+      for (const index of graph.order) {
+        const input = inboxes[index];
+        if (input.length === 0) continue;
+        inboxes[index] = [];
+        const counters = this.counters[index];
+        counters.linesIn += input.length;
+        const started = performance.now();
+        try {
+          this.runNode(graph.nodes[index], input, output, started);
+        } finally {
+          counters.timeMs += performance.now() - started;
+        }
+      }
+      for (let i = 0; i < output.length; i++) {
+        const trace = output[i].trace;
+        if (trace !== undefined) trace.emitted = true;
+      }
+    } catch (error) {
+      for (let i = 0; i < inboxes.length; i++) inboxes[i] = [];
+      throw error;
+    } finally {
+      this.finishTraces();
     }
     if (this.multipleOutputs) output.sort((a, b) => a.lineNo - b.lineNo);
     this.outputLines += output.length;
     return output;
   }
 
-  private runMap(
-    node: GraphNode,
-    map: (record: LogRecord) => LogRecord | null,
-    input: LogRecord[],
-    output: LogRecord[],
-  ): void {
+  private runNode(node: GraphNode, input: LogRecord[], output: LogRecord[], now: number): void {
+    const instance = this.instances[node.index];
     const counters = this.counters[node.index];
-    const edges = node.next;
+    const breaker = this.breakers[node.index];
+    const policy = node.config.onError;
+    const id = node.config.id;
+    const isRouter = instance.kind === 'router';
     for (let i = 0; i < input.length; i++) {
       const record = input[i];
-      let result: LogRecord | null;
-      try {
-        result = map(record);
-      } catch (error) {
-        counters.errors++;
-        this.hooks.onError?.(node, record, error);
+      const trace = record.trace;
+      if (breaker !== null && breaker.state !== 'closed' && !breaker.allow(now)) {
+        this.bypass(node, record, output);
         continue;
       }
+      const before = record.text;
+      const t0 = trace === undefined ? 0 : performance.now();
+      let result: LogRecord | null;
+      let branch: string | null = null;
+      try {
+        if (isRouter) {
+          branch = instance.route(record);
+          result = branch === null ? null : record;
+        } else {
+          result = instance.map(record);
+        }
+      } catch (error) {
+        counters.errors++;
+        breaker?.failure(now);
+        this.hooks.onError?.(node, record, error);
+        const traced = this.step(record, node, 'error', t0, { error: errorText(error) });
+        if (policy === 'pass') {
+          record.text = before;
+          this.forward(node, record, output, isRouter ? 'default' : null);
+          continue;
+        }
+        if (traced !== undefined) traced.failed = true;
+        if (policy === 'stop') throw new PipelineStopped(id, record.lineNo, error);
+        continue;
+      }
+      breaker?.success();
       if (result === null) {
         counters.dropped++;
+        this.step(record, node, 'drop', t0);
         continue;
       }
       counters.linesOut++;
-      if (edges.length === 0) output.push(result);
-      else this.deliver(edges, result);
+      if (trace !== undefined) {
+        this.step(result, node, isRouter ? 'route' : 'emit', t0, {
+          ...(branch === null ? {} : { branch }),
+          ...(result.text === before ? {} : { text: result.text }),
+        });
+      }
+      this.forward(node, result, output, branch);
     }
   }
 
-  private runRouter(
-    node: GraphNode,
-    route: (record: LogRecord) => string | null,
-    input: LogRecord[],
-    output: LogRecord[],
-  ): void {
+  /** Sends a line on: down a router branch, or a map's edges, or out of the pipeline. */
+  private forward(node: GraphNode, record: LogRecord, output: LogRecord[], branch: string | null): void {
+    const edges = branch === null ? node.next : node.branches.get(branch);
+    if (edges === undefined) return; // a router branch with no route (e.g. no default): nowhere to go
+    if (edges.length === 0) output.push(record);
+    else this.deliver(edges, record);
+  }
+
+  /** The circuit is open: the line goes around the processor or is dropped, as configured. */
+  private bypass(node: GraphNode, record: LogRecord, output: LogRecord[]): void {
     const counters = this.counters[node.index];
-    for (let i = 0; i < input.length; i++) {
-      const record = input[i];
-      let branch: string | null;
-      try {
-        branch = route(record);
-      } catch (error) {
-        counters.errors++;
-        this.hooks.onError?.(node, record, error);
-        continue;
-      }
-      if (branch === null) {
-        counters.dropped++;
-        continue;
-      }
-      counters.linesOut++;
-      const edges = node.branches.get(branch);
-      // A route without `next` makes its lines part of the pipeline's output.
-      if (!edges || edges.length === 0) output.push(record);
-      else this.deliver(edges, record);
+    counters.bypassed++;
+    const pass = node.config.circuit?.whileOpen !== 'drop';
+    const trace = record.trace;
+    if (trace !== undefined) {
+      trace.steps.push({ processor: node.config.id, status: pass ? 'emit' : 'drop', durationUs: 0, bypassed: true });
     }
+    if (!pass) {
+      counters.dropped++;
+      return;
+    }
+    counters.linesOut++;
+    const isRouter = node.module.descriptor.kind === 'router';
+    this.forward(node, record, output, isRouter ? 'default' : null);
+  }
+
+  /**
+   * Records a step of a traced line; a line that is not traced but ends in a drop or an error is
+   * traced after the fact while the cap allows, its earlier steps rebuilt from the graph.
+   */
+  private step(
+    record: LogRecord,
+    node: GraphNode,
+    status: TraceStep['status'],
+    t0: number,
+    extra: Partial<TraceStep> = {},
+  ): TraceInFlight | undefined {
+    let trace: TraceInFlight | undefined = record.trace;
+    if (trace !== undefined) {
+      trace.steps.push({ processor: node.config.id, status, durationUs: (performance.now() - t0) * 1000, ...extra });
+      return trace;
+    }
+    if (status === 'emit' || status === 'route' || !this.hooks.mayForceTrace?.()) return undefined;
+    trace = {
+      lineNo: record.lineNo,
+      offset: record.offset,
+      text: record.original ?? record.text,
+      steps: this.ancestry[node.index].map(({ node: from, edge }) => ({
+        processor: from.config.id,
+        status: edge.branch === undefined ? 'emit' : 'route',
+        ...(edge.branch === undefined ? {} : { branch: edge.branch }),
+        durationUs: this.meanUs(from.index),
+        estimated: true,
+      })),
+      emitted: false,
+      failed: false,
+    };
+    trace.steps.push({ processor: node.config.id, status, durationUs: this.meanUs(node.index), estimated: true, ...extra });
+    this.batchTraces.push(trace);
+    return trace;
+  }
+
+  private meanUs(index: number): number {
+    const { timeMs, linesIn } = this.counters[index];
+    return linesIn > 0 ? (timeMs * 1000) / linesIn : 0;
+  }
+
+  private finishTraces(): void {
+    if (this.batchTraces.length === 0) return;
+    const traces = this.batchTraces;
+    this.batchTraces = [];
+    this.hooks.onTraces?.(traces);
   }
 
   /** The first target gets the record itself; others get copies, so branches cannot see each other's changes. */
@@ -133,6 +255,28 @@ export class PipelineExecutor {
   }
 }
 
+/** The chain of nodes feeding `node`, root first, as far back as it is unambiguous. */
+function ancestryOf(graph: PipelineGraph, node: GraphNode): Ancestry {
+  const chain: Ancestry = [];
+  const seen = new Set<number>([node.index]);
+  let current = node;
+  while (true) {
+    const incoming = graph.edges.filter((e) => e.to === current.index);
+    if (incoming.length !== 1 || seen.has(incoming[0].from)) return chain;
+    const edge = incoming[0];
+    current = graph.nodes[edge.from];
+    seen.add(current.index);
+    chain.unshift({ node: current, edge });
+  }
+}
+
+function errorText(error: unknown): string {
+  const { type, message } = describeError(error);
+  return `${type}: ${message}`;
+}
+
 function cloneRecord(record: LogRecord): LogRecord {
   return { ...record, fields: record.fields && { ...record.fields } };
 }
+
+export type { ErrorPolicy };

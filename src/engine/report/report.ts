@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../pipeline/config.ts';
+import type { ErrorsSection, EventsSection, GraphSection, TracesSection } from '../observe/types.ts';
 import type { CounterState, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
 
 export const REPORT_SCHEMA = 'linesight.report/v1';
@@ -32,21 +33,34 @@ export interface Report {
   totals: Totals;
   input: InputStats;
   counters: CounterState[];
+  traces: TracesSection;
+  errors: ErrorsSection;
+  events: EventsSection;
+  graph: GraphSection;
+}
+
+/** The run's traces, errors and events: what the Journeys, Errors and Events views show. */
+export interface Observations {
+  traces: TracesSection;
+  errors: ErrorsSection;
+  events: EventsSection;
 }
 
 export function toConfigJson(config: PipelineConfig): PipelineConfigJson {
   return {
-    processors: config.processors.map(({ type, id, next, params }) => ({
+    processors: config.processors.map(({ type, id, next, onError, circuit, params }) => ({
       type,
       id,
       ...(next ? { next } : {}),
       ...params,
+      onError,
+      circuit: circuit ?? false,
     })),
   };
 }
 
 /** The report of a finished run, from its last snapshot. */
-export function buildReport(final: RunSnapshot, config: PipelineConfig, finishedAt: Date): Report {
+export function buildReport(final: RunSnapshot, config: PipelineConfig, observations: Observations, finishedAt: Date): Report {
   if (final.status === 'running') throw new Error('a report describes a finished run');
   return {
     schema: REPORT_SCHEMA,
@@ -67,6 +81,8 @@ export function buildReport(final: RunSnapshot, config: PipelineConfig, finished
     totals: final.totals,
     input: final.input,
     counters: final.counters,
+    ...observations,
+    graph: final.graph,
   };
 }
 

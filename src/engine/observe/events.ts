@@ -1,0 +1,97 @@
+import { Ring } from './ring.ts';
+import type { EventLevel, EventsSection, LogEvent } from './types.ts';
+
+/** Severity order, for "this level and above" filters. */
+export const EVENT_LEVELS: readonly EventLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export interface EventFilter {
+  /** Minimum level: `warn` keeps warn and error. */
+  level?: EventLevel;
+  /** Exact component: "run", "pipeline" or a processor id. */
+  component?: string;
+  /** Exact event name, e.g. circuit_state_change. */
+  event?: string;
+  /** Case-insensitive substring of the event's JSON. */
+  text?: string;
+}
+
+const FIXED_KEYS = new Set(['ts', 'level', 'component', 'event']);
+
+/**
+ * The run's structured event log (run_started, stage_completed, circuit_state_change, ...),
+ * the same JSON objects the UI lists and the NDJSON export writes. Events come per batch and
+ * per state change, not per line, so building one object each is fine; the cap bounds memory
+ * and `seen` stays exact. The clock is injectable so tests get stable timestamps.
+ */
+export class EventLog {
+  private readonly ring: Ring<LogEvent>;
+
+  constructor(
+    cap: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.ring = new Ring<LogEvent>(cap);
+  }
+
+  /**
+   * Records one event. `ts`, `level`, `component` and `event` always come from the arguments,
+   * whatever `fields` holds, and come first so NDJSON lines read well.
+   */
+  emit(level: EventLevel, component: string, event: string, fields?: Record<string, unknown>): void {
+    const entry: LogEvent = { ts: this.clock().toISOString(), level, component, event };
+    if (fields) {
+      for (const key of Object.keys(fields)) {
+        if (FIXED_KEYS.has(key)) continue;
+        // A plain assignment to "__proto__" would set the prototype instead of a field.
+        if (key === '__proto__') {
+          Object.defineProperty(entry, key, { value: fields[key], enumerable: true, writable: true, configurable: true });
+        } else {
+          entry[key] = fields[key];
+        }
+      }
+    }
+    this.ring.push(entry);
+  }
+
+  get seen(): number {
+    return this.ring.seen;
+  }
+
+  get kept(): number {
+    return this.ring.size;
+  }
+
+  /** `seen` and `kept` describe the whole log; with a filter, `items` holds only the matching events. */
+  section(filter?: EventFilter): EventsSection {
+    const items = this.ring.toArray();
+    return { seen: this.ring.seen, kept: this.ring.size, items: filter ? filterEvents(items, filter) : items };
+  }
+}
+
+/** One JSON object per line, each ending in "\n"; "" for no events. */
+export function eventsToNdjson(items: readonly LogEvent[]): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) out += toJson(items[i]) + '\n';
+  return out;
+}
+
+/** The events matching every given criterion; empty criteria match all. */
+export function filterEvents(items: readonly LogEvent[], filter: EventFilter): LogEvent[] {
+  const minRank = filter.level ? EVENT_LEVELS.indexOf(filter.level) : -1;
+  const { component, event } = filter;
+  const needle = filter.text ? filter.text.toLowerCase() : '';
+  const out: LogEvent[] = [];
+  for (const item of items) {
+    if (minRank > 0 && EVENT_LEVELS.indexOf(item.level) < minRank) continue;
+    if (component && item.component !== component) continue;
+    if (event && item.event !== event) continue;
+    if (needle && !toJson(item).toLowerCase().includes(needle)) continue;
+    out.push(item);
+  }
+  return out;
+}
+
+/** JSON.stringify, except that a bigint field becomes a string instead of throwing. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
