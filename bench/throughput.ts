@@ -9,9 +9,8 @@
  * See bench/README.md for what each figure means.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, openAsBlob, readFileSync, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import type { BlobLike } from '../src/engine/lines/index.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileSource } from './file-source.ts';
 import { basename } from 'node:path';
 import { runLog } from '../src/engine/run.ts';
 import { formatIssues, parsePipeline } from '../src/engine/pipeline/config.ts';
@@ -124,21 +123,6 @@ interface EngineResult {
   peakRssMb: number;
   counters: CounterState[];
   processors: ProcessorStats[];
-}
-
-/**
- * The file as the engine sees a File in the browser: a native stream of its bytes. Node's own
- * Blob stream (fs.openAsBlob) is three times slower than reading the file, so it would measure
- * Node rather than the engine; 1 MiB file-system reads stand in for the browser's native stream.
- */
-async function fileSource(path: string): Promise<BlobLike> {
-  const blob = await openAsBlob(path);
-  return {
-    name: basename(path),
-    size: blob.size,
-    slice: (start, end) => blob.slice(start, end),
-    stream: () => Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array<ArrayBuffer>>,
-  };
 }
 
 async function timeEngine(path: string, config: Parameters<typeof runLog>[1]): Promise<EngineResult> {

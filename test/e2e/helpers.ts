@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Download, Locator, Page } from 'playwright-core';
+import type { AppSession } from './browser.ts';
 
 export const TERMINAL_STATUSES = ['Completed', 'Cancelled', 'Failed'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
@@ -75,6 +76,20 @@ export async function readStats(page: Page): Promise<StatsView> {
   expect(foot, 'the stats table has one Total row').toHaveLength(1);
   expect(foot[0][0].trim()).toBe('Total');
   return { columns, rows: body.map(toRow), total: toRow(foot[0]) };
+}
+
+/** A figure of the progress panel by its term: "Read", "Lines", "Speed", "Elapsed", "Time left". */
+export function progressFigure(page: Page, term: string): Locator {
+  return runRegion(page)
+    .getByRole('term')
+    .filter({ hasText: new RegExp(`^\\s*${term}\\s*$`) })
+    .locator('xpath=following-sibling::dd[1]');
+}
+
+/** Neither an uncaught exception nor a console error happened in the page during the test. */
+export function expectNoPageErrors(app: AppSession): void {
+  expect(app.pageErrors, 'uncaught errors in the page').toEqual([]);
+  expect(app.consoleErrors, 'console errors in the page').toEqual([]);
 }
 
 /** What the status chip says now. */

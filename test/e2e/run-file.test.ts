@@ -9,6 +9,7 @@ import { openApp, type AppSession } from './browser.ts';
 import {
   clickForDownload,
   downloadText,
+  expectNoPageErrors,
   openLog,
   readStats,
   STATS_COLUMNS,
@@ -108,7 +109,7 @@ describe('running a log file through an imported pipeline', () => {
     expect(stats.total).toMatchObject({ processor: 'Total', linesIn: LINE_COUNT, linesOut: 0, dropped: LINE_COUNT, errors: 0 });
     // Nothing was emitted, so there is nothing to save.
     await expect.poll(() => page.getByRole('button', { name: 'Save output' }).isDisabled()).toBe(true);
-    expect(app.pageErrors).toEqual([]);
+    expectNoPageErrors(app);
   });
 
   test('the exported report describes the run, the pipeline as run and the same counts as the table', async () => {
@@ -158,7 +159,7 @@ describe('running a log file through an imported pipeline', () => {
       errors: stats.total.errors,
     });
     expect(report.totals).toEqual({ linesIn: LINE_COUNT, linesOut: 0, dropped: LINE_COUNT, errors: 0 });
-    expect(app.pageErrors).toEqual([]);
+    expectNoPageErrors(app);
   });
 
   test('saved output holds exactly the numbered, upper-cased lines that pass the filter', async () => {
@@ -181,6 +182,6 @@ describe('running a log file through an imported pipeline', () => {
     expect(savedLines).toHaveLength(expected.kept.length);
     expect(savedLines).toEqual(expected.kept);
     expect(savedLines[0]).toBe(`LINE 7: ${lines[6].toUpperCase()}`);
-    expect(app.pageErrors).toEqual([]);
+    expectNoPageErrors(app);
   });
 });

@@ -14,34 +14,124 @@ export interface ByteSource {
   bytesRead(): number;
 }
 
+/** Room for a few chunks on both sides of the byte counter lets the read run ahead of the pipeline. */
+const READ_AHEAD: QueuingStrategy = { highWaterMark: 8 };
+/** Decompressed bytes held ahead of the pipeline at most. */
+const GUNZIP_AHEAD_BYTES = 8 << 20;
+
 /**
  * Opens a file for streaming, decompressing gzip when its first bytes say so.
  * The content decides, not the name: `.log` files that are really gzip exist, and so
  * do `.gz` names on plain text.
  */
-const READ_AHEAD: QueuingStrategy = { highWaterMark: 8 };
-
 export async function openSource(blob: BlobLike): Promise<ByteSource> {
   const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
   const compression: Compression = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b ? 'gzip' : 'none';
   let read = 0;
   // Counted before decompression, so progress is measured against the file size.
   const counted = blob.stream().pipeThrough(
-    new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
-      transform(chunk, controller) {
-        read += chunk.byteLength;
-        controller.enqueue(chunk);
+    new TransformStream<Uint8Array, Uint8Array>(
+      {
+        transform(chunk, controller) {
+          read += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
       },
-    },
-    // Room for a few chunks on both sides lets the pipe read ahead while the pipeline works;
-    // with the default of one, every read waits for the disk.
-    READ_AHEAD,
-    READ_AHEAD,
+      READ_AHEAD,
+      READ_AHEAD,
     ),
   );
-  const stream: ReadableStream<Uint8Array> =
-    compression === 'gzip' ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+  const stream = compression === 'gzip' ? gunzip(counted) : counted;
   return { stream, compression, bytesRead: () => read };
+}
+
+/**
+ * Gzip decompression that keeps every byte decoded before an error. When the input ends
+ * early, Chromium's DecompressionStream errors its readable side and discards the decoded
+ * chunks not yet read; a slow reader (our pipeline) would lose lines. So the decoded side
+ * is drained at once into our own queue (bounded: input is fed only while it has room) and
+ * the error is raised only after the queue is empty.
+ */
+function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const decompressor = new DecompressionStream('gzip');
+  const queue: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let ended = false;
+  let failure: { error: unknown } | null = null;
+  let wakeReader: (() => void) | null = null;
+  let wakeFeeder: (() => void) | null = null;
+  const wake = (waiter: (() => void) | null) => waiter?.();
+
+  const input = compressed.getReader();
+  const stopInput = () => input.cancel().catch(() => {});
+  const feed = async () => {
+    const writer = decompressor.writable.getWriter();
+    try {
+      while (true) {
+        while (queuedBytes > GUNZIP_AHEAD_BYTES && failure === null) {
+          await new Promise<void>((resolve) => (wakeFeeder = resolve));
+        }
+        if (failure !== null) return stopInput();
+        const { done, value } = await input.read();
+        if (done) break;
+        await writer.write(value as Uint8Array<ArrayBuffer>);
+      }
+      await writer.close();
+    } catch {
+      // The decompressor reports the error on its readable side, which drain() sees.
+    }
+  };
+  const drain = async () => {
+    const output = decompressor.readable.getReader();
+    try {
+      while (true) {
+        const { done, value } = await output.read();
+        if (done) break;
+        queue.push(value);
+        queuedBytes += value.byteLength;
+        wake(wakeReader);
+      }
+      ended = true;
+    } catch (error) {
+      failure = { error };
+      stopInput();
+    }
+    wake(wakeReader);
+    wake(wakeFeeder);
+  };
+
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          void feed();
+          void drain();
+        }
+        while (queue.length === 0 && !ended && failure === null) {
+          await new Promise<void>((resolve) => (wakeReader = resolve));
+        }
+        const chunk = queue.shift();
+        if (chunk !== undefined) {
+          queuedBytes -= chunk.byteLength;
+          wake(wakeFeeder);
+          controller.enqueue(chunk);
+        } else if (failure !== null) {
+          controller.error((failure as { error: unknown }).error);
+        } else {
+          controller.close();
+        }
+      },
+      cancel(reason) {
+        failure ??= { error: reason };
+        wake(wakeFeeder);
+        return stopInput();
+      },
+    },
+    // Pull only when the pipeline reads, so queued data is always handed over before an error.
+    { highWaterMark: 0 },
+  );
 }
 
 /** A sentence for the user from an error raised while reading a source's stream. */

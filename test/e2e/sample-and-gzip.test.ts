@@ -1,0 +1,119 @@
+/**
+ * The other ways in: the bundled sample, a gzip file, and a pipeline typed (wrongly) into the editor.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { generateLog } from '../../bench/generate.ts';
+import { openApp, type AppSession } from './browser.ts';
+import {
+  expectNoPageErrors,
+  openLog,
+  progressFigure,
+  readStats,
+  runRegion,
+  splitLines,
+  tempDir,
+  waitForRunEnd,
+  type StatsRow,
+} from './helpers.ts';
+
+const SEED =
+  '{"processors":[{"type":"line_counter","id":"counter","format":"Line {count}: {line}"},{"type":"uppercase","id":"uppercase"},{"type":"filter","id":"important_filter","pattern":"important"}]}';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+let app: AppSession | undefined;
+let plainLines: number;
+
+beforeAll(async () => {
+  tmp = await tempDir('sample-gzip');
+  // Deterministic, realistic lines (stack traces, JSON lines, levels); about 2.5 MB.
+  const text = [...generateLog({ lines: 20_000, seed: 11 })].join('');
+  plainLines = splitLines(text).length;
+  await writeFile(join(tmp.dir, 'plain.log'), text);
+  await writeFile(join(tmp.dir, 'plain.log.gz'), gzipSync(text));
+  await writeFile(join(tmp.dir, 'seed.json'), SEED);
+});
+
+afterAll(async () => {
+  await tmp?.remove();
+});
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const withoutTime = (rows: StatsRow[]) => rows.map(({ timeMs: _, ...row }) => row);
+
+test('"Try a sample log" runs the bundled sample to completion and reads all its lines', async () => {
+  const sample = await readFile(resolve(import.meta.dirname, '../../public/sample.log'), 'utf8');
+  const expectedLines = splitLines(sample).length;
+  expect(expectedLines).toBeGreaterThan(1000);
+
+  app = await openApp();
+  const { page } = app;
+  await page.getByRole('button', { name: 'Try a sample log' }).click();
+  expect(await waitForRunEnd(page, 'sample.log')).toBe('Completed');
+
+  const stats = await readStats(page);
+  expect(stats.total.linesIn).toBe(expectedLines);
+  expect(stats.rows.length).toBeGreaterThan(0);
+  // The first processor of any chain sees every line.
+  expect(stats.rows[0].linesIn).toBe(expectedLines);
+  // The progress figures agree with the table.
+  await expect
+    .poll(() => progressFigure(page, 'Lines').textContent())
+    .toBe(expectedLines.toLocaleString('en-US'));
+  expectNoPageErrors(app);
+});
+
+test('a .gz file completes with the same counts as its plain version', async () => {
+  app = await openApp();
+  const { page } = app;
+  await openLog(page, join(tmp.dir, 'plain.log'));
+  expect(await waitForRunEnd(page, 'plain.log')).toBe('Completed');
+  const plain = await readStats(page);
+  expect(plain.total.linesIn).toBe(plainLines);
+
+  await openLog(page, join(tmp.dir, 'plain.log.gz'));
+  expect(await waitForRunEnd(page, 'plain.log.gz')).toBe('Completed');
+  const gz = await readStats(page);
+  expect(withoutTime(gz.rows)).toEqual(withoutTime(plain.rows));
+  expect(gz.total.linesIn).toBe(plainLines);
+  expect(gz.total.linesOut).toBe(plain.total.linesOut);
+  // The user is told the file was decompressed.
+  await runRegion(page).getByText(/gzip-compressed/).waitFor();
+  expectNoPageErrors(app);
+});
+
+test('an invalid pipeline applied from the editor is refused with path and reason, and the previous one stays', async () => {
+  app = await openApp();
+  const { page } = app;
+  await page.getByLabel('Import pipeline').setInputFiles(join(tmp.dir, 'seed.json'));
+  await page.getByText('Applied: seed.json').waitFor();
+
+  await page
+    .getByLabel('Pipeline config (JSON)')
+    .fill('{"processors":[{"type":"filter","id":"broken","pattern":"(unclosed"}]}');
+  await page.getByRole('button', { name: 'Apply pipeline' }).click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'processors[0].pattern: invalid regular expression' });
+  await alert.waitFor();
+  expect(await alert.isVisible()).toBe(true);
+  // Still the imported pipeline, and the editor keeps the user's text to fix.
+  await page.getByText('Applied: seed.json').waitFor();
+  expect(await page.getByLabel('Pipeline config (JSON)').inputValue()).toContain('(unclosed');
+
+  await openLog(page, join(tmp.dir, 'plain.log'));
+  expect(await waitForRunEnd(page, 'plain.log')).toBe('Completed');
+  const stats = await readStats(page);
+  expect(stats.rows.map((row) => row.processor)).toEqual([
+    'counter line_counter',
+    'uppercase uppercase',
+    'important_filter filter',
+  ]);
+  expect(stats.rows[0].linesIn).toBe(plainLines);
+  expectNoPageErrors(app);
+});
