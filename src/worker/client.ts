@@ -1,12 +1,26 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { buildReport } from '../engine/report/report.ts';
 import type { PipelineConfig } from '../engine/pipeline/config.ts';
+import type { Observations } from '../engine/report/report.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
 import type { RunResult, StartRun, WorkerApi } from './api.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
 export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
-export type { Report } from '../engine/report/report.ts';
+export type { Observations, Report } from '../engine/report/report.ts';
+export type {
+  CircuitState,
+  ErrorsSection,
+  EventsSection,
+  GraphSection,
+  LogEvent,
+  ProcessorErrorItem,
+  Trace,
+  TracePolicy,
+  TracesSection,
+  TraceStep,
+} from '../engine/observe/types.ts';
+export { eventsToNdjson, filterEvents } from '../engine/observe/events.ts';
 export type { CounterState, ProcessorStats, RunSnapshot, RunStatus, Totals } from '../engine/snapshot.ts';
 export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
@@ -24,6 +38,8 @@ export class EngineClient {
   private worker!: Worker;
   private remote!: Remote<WorkerApi>;
   private forceStop: (() => void) | null = null;
+  /** Kept for a run whose worker had to be terminated: what it last told is what there is. */
+  private lastObservations: Observations | null = null;
 
   constructor() {
     this.start();
@@ -48,6 +64,7 @@ export class EngineClient {
    */
   async run(file: File, start: StartRun, config: PipelineConfig, onSnapshot: (s: RunSnapshot) => void): Promise<RunResult> {
     let last: RunSnapshot | null = null;
+    this.lastObservations = null;
     const remember = (snapshot: RunSnapshot) => {
       last = snapshot;
       onSnapshot(snapshot);
@@ -63,7 +80,8 @@ export class EngineClient {
           message: 'Cancelled: the engine was stopped; the counts are those of its last update.',
         };
         onSnapshot(final);
-        resolve({ report: buildReport(final, config, new Date()), output: null });
+        const observed = this.lastObservations ?? emptyObservations(start);
+        resolve({ report: buildReport(final, config, observed, new Date()), output: null });
       };
     });
     try {
@@ -87,6 +105,13 @@ export class EngineClient {
     }, CANCEL_GRACE_MS);
   }
 
+  /** Traces, errors and events of the live or last run; the UI asks at most once a second. */
+  async observations(): Promise<Observations | null> {
+    const observations = await this.remote.observations();
+    this.lastObservations = observations;
+    return observations;
+  }
+
   latestOutputFile(): Promise<File | null> {
     return this.remote.latestOutputFile();
   }
@@ -95,6 +120,14 @@ export class EngineClient {
     this.remote[releaseProxy]();
     this.worker.terminate();
   }
+}
+
+function emptyObservations(start: StartRun): Observations {
+  return {
+    traces: { enabled: start.trace !== null, policy: start.trace, seen: 0, kept: 0, items: [] },
+    errors: { total: 0, byProcessor: {}, byType: {}, items: [] },
+    events: { seen: 0, kept: 0, items: [] },
+  };
 }
 
 function emptySnapshot(file: File, runId: string): RunSnapshot {
@@ -113,5 +146,7 @@ function emptySnapshot(file: File, runId: string): RunSnapshot {
     totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
     input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
     counters: [],
+    graph: { nodes: [], edges: [] },
+    observed: { traces: 0, errors: 0, events: 0 },
   };
 }
