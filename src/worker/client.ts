@@ -21,6 +21,7 @@ export type {
   TraceStep,
 } from '../engine/observe/types.ts';
 export { eventsToNdjson, filterEvents } from '../engine/observe/events.ts';
+export { COMMON_PARAMS } from '../engine/pipeline/common-params.ts';
 export type { CounterState, ProcessorStats, RunSnapshot, RunStatus, Totals } from '../engine/snapshot.ts';
 export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';

@@ -1,8 +1,9 @@
-import { CIRCUIT_PARAMS, DEFAULT_CIRCUIT, ERROR_POLICY_PARAM } from '../observe/circuit.ts';
+import { DEFAULT_CIRCUIT, ERROR_POLICY_PARAM } from '../observe/circuit.ts';
 import type { CircuitConfig, ErrorPolicy } from '../observe/types.ts';
 import type { ParamSpec, Params } from '../processors/types.ts';
 import { registry } from '../processors/registry.ts';
 import type { Result } from '../types.ts';
+import { CIRCUIT_PARAM, COMMON_PARAMS } from './common-params.ts';
 import { branchTargets, buildGraph } from './graph.ts';
 
 /** One processor as written in a pipeline config, after validation. */
@@ -30,7 +31,7 @@ export interface ConfigIssue {
 
 const ID_PATTERN = /^[A-Za-z_][\w.-]*$/;
 /** Keys every processor accepts; everything else must be one of its type's params. */
-const COMMON_KEYS = new Set(['type', 'id', 'next', 'onError', 'circuit']);
+const COMMON_KEYS = new Set(['type', ...COMMON_PARAMS.map((spec) => spec.name)]);
 
 /**
  * Validates a pipeline config (JSON text or an already parsed value) against the processor
@@ -122,17 +123,8 @@ function parseProcessor(
 function parseCircuit(value: unknown, path: string, issues: ConfigIssue[]): CircuitConfig | null {
   if (value === false) return null;
   if (value === undefined || value === true) return { ...DEFAULT_CIRCUIT };
-  if (!isObject(value)) {
-    issues.push({ path, message: 'expected an object of circuit settings, or false to turn the circuit off' });
-    return null;
-  }
-  const names = CIRCUIT_PARAMS.map((spec) => spec.name);
-  for (const key of Object.keys(value)) {
-    if (!names.includes(key)) issues.push({ path: `${path}.${key}`, message: unknownKeyMessage(key, 'circuit', names) });
-  }
-  const circuit: Record<string, unknown> = {};
-  for (const spec of CIRCUIT_PARAMS) circuit[spec.name] = parseParam(spec, value[spec.name], `${path}.${spec.name}`, issues);
-  return circuit as unknown as CircuitConfig;
+  const parsed = parseParam(CIRCUIT_PARAM, value, path, issues);
+  return parsed === undefined ? null : (parsed as unknown as CircuitConfig);
 }
 
 function parseParam(spec: ParamSpec, value: unknown, path: string, issues: ConfigIssue[]): unknown {
@@ -181,25 +173,31 @@ function parseParam(spec: ParamSpec, value: unknown, path: string, issues: Confi
     }
     case 'ids':
       return parseIds(value, path, issues) ?? undefined;
-    case 'list': {
+    case 'list':
       if (!Array.isArray(value)) return problem('expected a list');
-      const fields = spec.items ?? [];
-      return value.map((entry, index) => {
-        const entryPath = `${path}[${index}]`;
-        if (!isObject(entry)) return problem(`expected an object (at ${entryPath})`);
-        const names = new Set(fields.map((f) => f.name));
-        for (const key of Object.keys(entry)) {
-          if (!names.has(key)) issues.push({ path: `${entryPath}.${key}`, message: unknownKeyMessage(key, spec.name, [...names]) });
-        }
-        const parsed: Params = {};
-        for (const field of fields) {
-          const v = parseParam(field, entry[field.name], `${entryPath}.${field.name}`, issues);
-          if (v !== undefined) parsed[field.name] = v;
-        }
-        return parsed;
-      });
-    }
+      return value.map((entry, index) => parseFields(spec, entry, `${path}[${index}]`, issues));
+    case 'object':
+      return parseFields(spec, value, path, issues);
   }
+}
+
+/** An object whose keys are the spec's `items`: unknown keys refused, each field parsed. */
+function parseFields(spec: ParamSpec, value: unknown, path: string, issues: ConfigIssue[]): Params | undefined {
+  if (!isObject(value)) {
+    issues.push({ path, message: 'expected an object' });
+    return undefined;
+  }
+  const fields = spec.items ?? [];
+  const names = fields.map((f) => f.name);
+  for (const key of Object.keys(value)) {
+    if (!names.includes(key)) issues.push({ path: `${path}.${key}`, message: unknownKeyMessage(key, spec.name, names) });
+  }
+  const parsed: Params = {};
+  for (const field of fields) {
+    const v = parseParam(field, value[field.name], `${path}.${field.name}`, issues);
+    if (v !== undefined) parsed[field.name] = v;
+  }
+  return parsed;
 }
 
 function parseIds(value: unknown, path: string, issues: ConfigIssue[]): string[] | null {

@@ -1,3 +1,4 @@
+import { COMMON_PARAMS } from '../pipeline/common-params.ts';
 import { describeProcessors } from './registry.ts';
 import type { ParamSpec, ProcessorDescriptor } from './types.ts';
 
@@ -21,8 +22,11 @@ function rows(param: ParamSpec, prefix = ''): string[] {
   const name = `${prefix}${param.name}`;
   const defaultCell = param.required ? 'required' : param.default === undefined ? 'optional' : code(param.default);
   const row = `| \`${name}\` | ${cell(typeOf(param))} | ${defaultCell} | ${rangeOf(param)} | ${cell(param.description)} | ${code(param.example)} |`;
-  return [row, ...(param.items ?? []).flatMap((item) => rows(item, `${name}[].`))];
+  const itemPrefix = param.type === 'object' ? `${name}.` : `${name}[].`;
+  return [row, ...(param.items ?? []).flatMap((item) => rows(item, itemPrefix))];
 }
+
+const TABLE_HEAD = ['| Name | Type | Default | Range | Description | Example |', '| --- | --- | --- | --- | --- | --- |'];
 
 function section(descriptor: ProcessorDescriptor): string {
   const lines = [`### ${descriptor.title} (\`${descriptor.type}\`)`, '', `${descriptor.description}`, ''];
@@ -31,11 +35,7 @@ function section(descriptor: ProcessorDescriptor): string {
   if (descriptor.params.length === 0) {
     lines.push('No parameters.');
   } else {
-    lines.push(
-      '| Name | Type | Default | Range | Description | Example |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...descriptor.params.flatMap((param) => rows(param)),
-    );
+    lines.push(...TABLE_HEAD, ...descriptor.params.flatMap((param) => rows(param)));
   }
   return lines.join('\n');
 }
@@ -44,8 +44,19 @@ function section(descriptor: ProcessorDescriptor): string {
  * The processor reference as Markdown, one section per type in registry order.
  * Deterministic (no dates, no environment), so the copy in README.md can be checked for drift.
  */
-export function processorReferenceMarkdown(descriptors: readonly ProcessorDescriptor[] = describeProcessors()): string {
-  return `${descriptors.map(section).join('\n\n')}\n`;
+export function processorReferenceMarkdown(
+  descriptors: readonly ProcessorDescriptor[] = describeProcessors(),
+  common: readonly ParamSpec[] = COMMON_PARAMS,
+): string {
+  const commonSection = [
+    '### Keys every processor accepts',
+    '',
+    '`type` names the processor type; these may be given to any of them.',
+    '',
+    ...TABLE_HEAD,
+    ...common.flatMap((param) => rows(param)),
+  ].join('\n');
+  return `${[commonSection, ...descriptors.map(section)].join('\n\n')}\n`;
 }
 
 const START = '<!-- processor-reference:start -->';

@@ -4,7 +4,7 @@ import type { LogRecord } from '../types.ts';
 export interface ParamSpec {
   name: string;
   /** `strings`: a string or a list of strings (checked against `values` when given); `ids`: processor ids. */
-  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'boolean' | 'enum' | 'ids' | 'list';
+  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
   description: string;
   /** Value used when the key is absent; absent and no default means the key is optional. */
   default?: unknown;
@@ -14,7 +14,7 @@ export interface ParamSpec {
   max?: number;
   /** Allowed values for enum (and for each item of a string list). */
   values?: readonly string[];
-  /** For `list`: the fields of each object in the list. */
+  /** For `list`: the fields of each object in the list; for `object`: its fields. */
   items?: readonly ParamSpec[];
   example?: unknown;
 }

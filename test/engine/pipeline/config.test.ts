@@ -100,4 +100,18 @@ describe('parsePipeline', () => {
     expect(issuesOf({ processors: [] })).toMatch(/at least one processor/);
     expect(issuesOf([1, 2])).toMatch(/expected an object/);
   });
+
+  it('takes an error policy and circuit settings on any processor, defaults filled in', () => {
+    const result = parsePipeline({ processors: [{ type: 'json', onError: 'pass', circuit: { consecutiveErrors: 3 } }, { type: 'uppercase', circuit: false }] });
+    if (!result.ok) throw new Error(formatIssues(result.error));
+    expect(result.value.processors[0]).toMatchObject({ onError: 'pass', circuit: { consecutiveErrors: 3, errorRate: 0.8, whileOpen: 'pass' } });
+    expect(result.value.processors[1]).toMatchObject({ onError: 'drop', circuit: null });
+  });
+
+  it('refuses bad error policies and circuit settings with their paths', () => {
+    expect(issuesOf({ processors: [{ type: 'json', onError: 'ignore' }] })).toMatch(/processors\[0\]\.onError: expected one of "drop", "pass", "stop"/);
+    expect(issuesOf({ processors: [{ type: 'json', circuit: { errorRate: 2 } }] })).toMatch(/processors\[0\]\.circuit\.errorRate: expected a value from 0 to 1/);
+    expect(issuesOf({ processors: [{ type: 'json', circuit: { coolDown: 5 } }] })).toMatch(/processors\[0\]\.circuit\.coolDown: unknown key "coolDown" for circuit \(known: .*cooldownMs/);
+    expect(issuesOf({ processors: [{ type: 'json', circuit: 'off' }] })).toMatch(/processors\[0\]\.circuit: expected an object/);
+  });
 });
