@@ -1,5 +1,5 @@
 /** Number and time formatting for the UI: plain functions, no state. */
-import type { ConfigIssue } from '../worker/client.ts';
+import type { ConfigIssue, TraceStep } from '../worker/client.ts';
 
 // A fixed locale keeps figures identical across machines, so users, screenshots and tests
 // compare like with like.
@@ -62,4 +62,34 @@ export function formatPercent(part: number, total: number): string {
 /** How a config issue reads to a user: `path: message` (issues about the whole text have no path). */
 export function issueText(issue: ConfigIssue): string {
   return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+/** A step's duration in microseconds: sub-10 µs keeps a decimal, since most steps are that fast. */
+export function formatMicros(us: number): string {
+  return us < 10 ? `${oneDecimal.format(us)} µs` : `${formatCount(us)} µs`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** An event's ISO timestamp as local wall-clock time with milliseconds: "14:03:07.125". */
+export function formatClock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** `level → start[error] → error_counter`: the route a traced line took, router branches in brackets. */
+export function formatPath(steps: readonly TraceStep[]): string {
+  return steps.map((s) => (s.branch === undefined ? s.processor : `${s.processor}[${s.branch}]`)).join(' → ');
+}
+
+/**
+ * Descriptor text with Markdown code spans, split so a component can render each part as a text
+ * node or a <code> element: `a \`b\` c` -> [a , b (code),  c]. Never HTML: descriptions are data.
+ */
+export function codeSpans(text: string): { text: string; code: boolean }[] {
+  return text
+    .split('`')
+    .map((part, i) => ({ text: part, code: i % 2 === 1 }))
+    .filter((part) => part.text !== '');
 }

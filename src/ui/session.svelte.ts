@@ -1,17 +1,56 @@
 import {
+  eventsToNdjson,
   reportFileName,
   type ConfigIssue,
   type EngineClient,
+  type LogEvent,
+  type Observations,
   type PipelineConfig,
   type ProcessorDescriptor,
+  type Report,
   type RunResult,
   type RunSnapshot,
+  type Trace,
+  type TracePolicy,
 } from '../worker/client.ts';
 import { download } from './download.ts';
 import { DEFAULT_PRESET, presetOf, presetText } from './presets.ts';
 
 /** What the session needs of the engine; tests hand in a fake. */
-export type Engine = Pick<EngineClient, 'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile'>;
+export type Engine = Pick<
+  EngineClient,
+  'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations'
+>;
+
+/** The tabs of the run area. */
+export type View = 'stats' | 'graph' | 'journeys' | 'errors' | 'events' | 'processors';
+export type TraceMode = TracePolicy['mode'];
+
+/** Views that show traces, errors or events: only these make a live run's details worth fetching. */
+const OBSERVING: ReadonlySet<View> = new Set<View>(['journeys', 'errors', 'events']);
+/** Details are whole lists (up to 10,000 traces): once a second is live enough and stays cheap. */
+export const OBSERVATIONS_INTERVAL_MS = 1000;
+export const DEFAULT_TRACE_CAP = 1000;
+/** The engine's MAX_TRACES; it clamps too, the UI only keeps the field honest. */
+export const MAX_TRACE_CAP = 10_000;
+export const TRACES_PER_PAGE = 100;
+
+export interface JourneyFilter {
+  status: '' | Trace['status'];
+  /** Traces with a step at this processor id. */
+  processor: string;
+  text: string;
+  /** How many of the matching traces are listed ("Show more" raises it). */
+  limit: number;
+}
+
+export interface EventFilter {
+  /** Minimum level; '' for all. */
+  level: '' | LogEvent['level'];
+  component: string;
+  event: string;
+  text: string;
+}
 
 export interface AppliedPipeline {
   /** Where it came from: a preset's name, an imported file's name, or "Edited config". */
@@ -42,6 +81,26 @@ export class Session {
   busy = $state(false);
   cancelling = $state(false);
   keepOutput = $state(true);
+  /** Run options for tracing; off costs the run nothing. */
+  traceEnabled = $state(false);
+  traceMode = $state<TraceMode>('sample');
+  /** N of "1 in N". */
+  traceSampleN = $state(100);
+  /** N of "first N". */
+  traceFirstN = $state(1000);
+  /** Traces kept per run (the most recent). */
+  traceCap = $state(DEFAULT_TRACE_CAP);
+  /**
+   * Traces, errors and events of the shown run: polled from the worker while the run is live
+   * and a view needs them, then the final report's sections. Replaced whole, never deep-proxied.
+   */
+  observations = $state.raw<Observations | null>(null);
+  /** The tab shown in the run area. */
+  view = $state<View>('stats');
+  /** Filters live here, not in the views, so they survive switching tabs. */
+  journeyFilter = $state<JourneyFilter>({ status: '', processor: '', text: '', limit: TRACES_PER_PAGE });
+  errorFilter = $state({ text: '' });
+  eventFilter = $state<EventFilter>({ level: '', component: '', event: '', text: '' });
   /** An error or hint for the user, in words; null when there is nothing to say. */
   notice = $state<string | null>(null);
   /** Set when a new version of the app is waiting; calling it reloads into that version. */
@@ -56,6 +115,10 @@ export class Session {
   private opened = 0;
   /** Likewise for applyPipeline(): a slow check must not land after a newer one. */
   private applying = 0;
+  /** An observations() request is in flight: a slow answer must not pile up requests. */
+  private observing = false;
+  /** The snapshot's observed counts when details were last fetched: unchanged counts, nothing new. */
+  private observedKey = '';
 
   constructor(private readonly engine: Engine) {
     this.ready = this.init();
@@ -94,9 +157,17 @@ export class Session {
     this.cancelling = false;
     this.busy = true;
     this.snapshot = startingSnapshot(file, runId, applied.config);
+    this.observations = null;
+    this.observedKey = '';
     const run = this.engine.run(
       file,
-      { runId, pipeline: applied.text, keepOutput: this.keepOutput },
+      {
+        runId,
+        pipeline: applied.text,
+        keepOutput: this.keepOutput,
+        trace: this.traceEnabled ? this.tracePolicy : null,
+        traceCap: wholeIn(this.traceCap, 1, MAX_TRACE_CAP, DEFAULT_TRACE_CAP),
+      },
       applied.config,
       (snapshot) => {
         // Late updates of a replaced run must not overwrite the new one.
@@ -104,20 +175,67 @@ export class Session {
       },
     );
     this.live = run;
+    const poll = setInterval(() => void this.refreshObservations(), OBSERVATIONS_INTERVAL_MS);
     try {
       const result = await run;
-      if (runId === this.runId) this.result = result;
+      if (runId === this.runId) {
+        this.result = result;
+        // The report is the final word; a cancelled-by-force run's report has what the worker last said.
+        this.observations = observationsOf(result.report) ?? this.observations;
+      }
     } catch (error) {
       this.notice = `The run stopped unexpectedly: ${reason(error)}`;
       if (runId === this.runId && this.snapshot) {
         this.snapshot = { ...this.snapshot, status: 'failed', etaMs: null, message: reason(error) };
       }
     } finally {
+      clearInterval(poll);
       if (this.live === run) {
         this.live = null;
         this.busy = false;
         this.cancelling = false;
       }
+    }
+  }
+
+  /** The sampling policy the options describe (whether or not tracing is on). */
+  get tracePolicy(): TracePolicy {
+    switch (this.traceMode) {
+      case 'all':
+        return { mode: 'all' };
+      case 'sample':
+        return { mode: 'sample', n: wholeIn(this.traceSampleN, 1, Number.MAX_SAFE_INTEGER, 100) };
+      case 'first':
+        return { mode: 'first', n: wholeIn(this.traceFirstN, 1, Number.MAX_SAFE_INTEGER, 1000) };
+    }
+  }
+
+  /** Switches the run area's tab; a view of details gets fresh ones at once rather than within a second. */
+  show(view: View): void {
+    this.view = view;
+    void this.refreshObservations();
+  }
+
+  /** Fetches the live run's traces, errors and events if a view shows them and anything changed. */
+  async refreshObservations(): Promise<void> {
+    const snapshot = this.snapshot;
+    if (!this.busy || !snapshot || this.observing || !OBSERVING.has(this.view)) return;
+    const observed = snapshot.observed;
+    const key = observed ? `${snapshot.runId}:${observed.traces}:${observed.errors}:${observed.events}` : null;
+    if (key !== null && key === this.observedKey) return;
+    const runId = this.runId;
+    this.observing = true;
+    try {
+      const observations = await this.engine.observations();
+      // Once the run has ended its report is the final word; a newer run has its own.
+      if (observations && runId === this.runId && this.busy) {
+        this.observations = observations;
+        this.observedKey = key ?? '';
+      }
+    } catch {
+      // The next tick asks again, and the report carries the final data in any case.
+    } finally {
+      this.observing = false;
     }
   }
 
@@ -187,6 +305,14 @@ export class Session {
     download(new Blob([json], { type: 'application/json' }), reportFileName(report));
   }
 
+  /** Downloads the run's kept events, one JSON object per line. */
+  exportEvents(): void {
+    const events = this.observations?.events.items;
+    const runId = this.result?.report.run.id ?? this.snapshot?.runId;
+    if (!events || !runId) return;
+    download(new Blob([eventsToNdjson(events)], { type: 'application/x-ndjson' }), `linesight-events-${runId}.ndjson`);
+  }
+
   /** Downloads the output kept on disk by the worker; it is never read into this tab's memory. */
   async saveOutput(): Promise<void> {
     const result = this.result;
@@ -230,11 +356,40 @@ function startingSnapshot(file: File, runId: string, config: PipelineConfig): Ru
     linesPerSec: 0,
     bytesPerSec: 0,
     etaMs: null,
-    processors: config.processors.map(({ id, type }) => ({ id, type, linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0 })),
+    processors: config.processors.map(({ id, type }) => ({
+      id,
+      type,
+      linesIn: 0,
+      linesOut: 0,
+      dropped: 0,
+      errors: 0,
+      timeMs: 0,
+      circuit: 'closed',
+      circuitOpenings: 0,
+      errorPolicy: 'drop',
+      bypassed: 0,
+    })),
     totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
     input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
     counters: [],
+    // Edges come with the worker's first update (the engine owns how `next` and routes connect).
+    graph: { nodes: config.processors.map(({ id, type }) => ({ id, type })), edges: [] },
+    observed: { traces: 0, errors: 0, events: 0 },
   };
+}
+
+/** The report's traces, errors and events, when it has them. */
+function observationsOf(report: Report): Observations | null {
+  const { traces, errors, events } = report;
+  return traces && errors && events ? { traces, errors, events } : null;
+}
+
+/** A whole number within [min, max]; a cleared or non-numeric field gives the fallback. */
+function wholeIn(value: unknown, min: number, max: number, fallback: number): number {
+  // Number(null) and Number('') are 0, not "nothing typed".
+  const n = value === null || value === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(n)));
 }
 
 function reason(error: unknown): string {

@@ -1,47 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { presetText } from '../../src/ui/presets.ts';
-import { makeRunId, Session, type Engine } from '../../src/ui/session.svelte.ts';
-import type { PipelineConfig, Report, RunResult, RunSnapshot, StartRun } from '../../src/worker/client.ts';
+import { makeRunId, Session } from '../../src/ui/session.svelte.ts';
+import { fakeEngine } from './fake-engine.ts';
 import { snapshot } from './fixtures.ts';
-
-interface LiveRun {
-  file: File;
-  start: StartRun;
-  push: (s: RunSnapshot) => void;
-  finish: (status?: 'completed' | 'cancelled', output?: RunResult['output']) => void;
-}
-
-/** An engine whose runs finish when the test says so; configs with "bad" in them are refused. */
-function fakeEngine() {
-  const runs: LiveRun[] = [];
-  const engine = {
-    describeProcessors: vi.fn(async () => [{ type: 'filter', title: 'Filter', description: 'Keeps lines.', kind: 'map', params: [] }]),
-    validatePipeline: vi.fn(async (text: string) =>
-      text.includes('bad')
-        ? { ok: false as const, error: [{ path: 'processors[0].pattern', message: 'invalid regular expression: Unterminated group' }] }
-        : { ok: true as const, value: { processors: [{ type: 'filter', id: 'f', params: {} }] } as PipelineConfig },
-    ),
-    run: vi.fn(
-      (file: File, start: StartRun, _config: PipelineConfig, onSnapshot: (s: RunSnapshot) => void) =>
-        new Promise<RunResult>((resolve) => {
-          runs.push({
-            file,
-            start,
-            push: onSnapshot,
-            finish: (status = 'completed', output = { lines: 10, bytes: 100 }) =>
-              resolve({ report: { run: { id: start.runId, status } } as Report, output }),
-          });
-        }),
-    ),
-    cancel: vi.fn(() => runs.at(-1)?.finish('cancelled')),
-    latestOutputFile: vi.fn(async (): Promise<File | null> => new File(['out\n'], 'latest-output.log')),
-  };
-  return { engine, runs };
-}
 
 async function started() {
   const fake = fakeEngine();
-  const session = new Session(fake.engine as unknown as Engine);
+  const session = new Session(fake.engine);
   await session.ready;
   return { ...fake, session };
 }
@@ -187,6 +152,132 @@ describe('Session', () => {
 
     await session.saveOutput();
     expect(downloads).toEqual([{ name: `linesight-output-${runs[0].start.runId}.log`, blob: output }]);
+  });
+
+  it('runs without tracing by default: trace null, the default cap', async () => {
+    const { session, runs } = await started();
+    const done = session.open(new File(['x\n'], 'app.log'));
+    await settle();
+    expect(runs[0].start).toMatchObject({ trace: null, traceCap: 1000 });
+    runs[0].finish();
+    await done;
+  });
+
+  it('passes the chosen trace policy and cap in StartRun, with numbers made whole and in range', async () => {
+    const { session, runs } = await started();
+    session.traceEnabled = true;
+    session.traceMode = 'sample';
+    session.traceSampleN = 25;
+    session.traceCap = 50_000;
+    void session.open(new File(['x\n'], 'a.log'));
+    await settle();
+    expect(runs[0].start).toMatchObject({ trace: { mode: 'sample', n: 25 }, traceCap: 10_000 });
+
+    session.traceMode = 'first';
+    session.traceFirstN = 10.7;
+    session.traceCap = 0;
+    void session.open(new File(['x\n'], 'b.log'));
+    await settle();
+    expect(runs[1].start).toMatchObject({ trace: { mode: 'first', n: 10 }, traceCap: 1 });
+
+    session.traceMode = 'all';
+    // A cleared number field binds null: the default applies, not 0.
+    session.traceCap = null as unknown as number;
+    void session.open(new File(['x\n'], 'c.log'));
+    await settle();
+    expect(runs[2].start).toMatchObject({ trace: { mode: 'all' }, traceCap: 1000 });
+    runs[2].finish();
+  });
+
+  it('fetches live traces, errors and events only for a view that shows them, at most once a second and only when counts changed', async () => {
+    vi.useFakeTimers();
+    try {
+      const { session, runs, engine, live } = await started();
+      const done = session.open(new File(['x\n'], 'app.log'));
+      await vi.advanceTimersByTimeAsync(0);
+      const runId = runs[0].start.runId;
+      live.observations = {
+        traces: { enabled: false, policy: null, seen: 0, kept: 0, items: [] },
+        errors: { total: 1, byProcessor: { f: 1 }, byType: { Error: 1 }, items: [] },
+        events: { seen: 1, kept: 1, items: [] },
+      };
+      runs[0].push(snapshot({ runId, observed: { traces: 0, errors: 1, events: 1 } }));
+
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(engine.observations).not.toHaveBeenCalled(); // the Stats tab needs none
+
+      session.show('errors');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(engine.observations).toHaveBeenCalledOnce(); // at once on switching
+      expect(session.observations).toBe(live.observations);
+
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(engine.observations).toHaveBeenCalledOnce(); // nothing new was counted
+
+      runs[0].push(snapshot({ runId, observed: { traces: 0, errors: 2, events: 3 } }));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(engine.observations).toHaveBeenCalledTimes(2);
+
+      const final = {
+        traces: { enabled: false, policy: null, seen: 0, kept: 0, items: [] },
+        errors: { total: 2, byProcessor: { f: 2 }, byType: { Error: 2 }, items: [] },
+        events: { seen: 4, kept: 4, items: [] },
+      };
+      runs[0].finish('completed', null, final);
+      await done;
+      expect(session.observations).toEqual(final); // the report is the final word
+
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(engine.observations).toHaveBeenCalledTimes(2); // no polling after the run
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('clears the previous run’s details when a new file is opened', async () => {
+    const { session, runs } = await started();
+    const first = session.open(new File(['x\n'], 'a.log'));
+    await settle();
+    runs[0].finish('completed', null, {
+      traces: { enabled: true, policy: { mode: 'all' }, seen: 0, kept: 0, items: [] },
+      errors: { total: 0, byProcessor: {}, byType: {}, items: [] },
+      events: { seen: 0, kept: 0, items: [] },
+    });
+    await first;
+    expect(session.observations).not.toBeNull();
+    void session.open(new File(['x\n'], 'b.log'));
+    await settle();
+    expect(session.observations).toBeNull();
+    runs[1].finish();
+  });
+
+  it('exports the kept events as NDJSON named after the run id', async () => {
+    const { session, runs } = await started();
+    const done = session.open(new File(['x\n'], 'app.log'));
+    await settle();
+    const items = [
+      { ts: '2026-01-01T12:00:00.000Z', level: 'info' as const, component: 'run', event: 'run_started', file: 'app.log' },
+      { ts: '2026-01-01T12:00:01.000Z', level: 'info' as const, component: 'run', event: 'run_completed', lines: 1 },
+    ];
+    runs[0].finish('completed', null, {
+      traces: { enabled: false, policy: null, seen: 0, kept: 0, items: [] },
+      errors: { total: 0, byProcessor: {}, byType: {}, items: [] },
+      events: { seen: 2, kept: 2, items },
+    });
+    await done;
+
+    session.exportEvents();
+    const [saved] = downloads;
+    expect(saved.name).toBe(`linesight-events-${runs[0].start.runId}.ndjson`);
+    const lines = (await saved.blob.text()).trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(items);
+  });
+
+  it('switches views through show()', async () => {
+    const { session } = await started();
+    expect(session.view).toBe('stats');
+    session.show('processors');
+    expect(session.view).toBe('processors');
   });
 });
 

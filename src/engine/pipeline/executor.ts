@@ -38,6 +38,24 @@ export class PipelineStopped extends Error {
   }
 }
 
+/**
+ * Whether performance.now() can time one line at one processor. Browsers coarsen it (Chromium:
+ * 100 µs without cross-origin isolation), which would show most steps as 0 µs; there, a traced
+ * step gets the processor's mean time per line instead, marked as estimated.
+ */
+const PRECISE_CLOCK = clockResolutionMs() <= 0.005;
+
+function clockResolutionMs(): number {
+  let finest = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    let next = performance.now();
+    while (next === start) next = performance.now();
+    finest = Math.min(finest, next - start);
+  }
+  return finest;
+}
+
 /** One path back from a node to a root, for traces made after the fact. */
 type Ancestry = { node: GraphNode; edge: GraphEdge }[];
 
@@ -210,7 +228,11 @@ export class PipelineExecutor {
   ): TraceInFlight | undefined {
     let trace: TraceInFlight | undefined = record.trace;
     if (trace !== undefined) {
-      trace.steps.push({ processor: node.config.id, status, durationUs: (performance.now() - t0) * 1000, ...extra });
+      trace.steps.push(
+        PRECISE_CLOCK
+          ? { processor: node.config.id, status, durationUs: (performance.now() - t0) * 1000, ...extra }
+          : { processor: node.config.id, status, durationUs: this.meanUs(node.index), estimated: true, ...extra },
+      );
       return trace;
     }
     if (status === 'emit' || status === 'route' || !this.hooks.mayForceTrace?.()) return undefined;
