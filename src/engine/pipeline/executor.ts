@@ -140,6 +140,8 @@ export class PipelineExecutor {
     const policy = node.config.onError;
     const id = node.config.id;
     const isRouter = instance.kind === 'router';
+    // Asked once per batch: an untraced drop costs nothing more when tracing is off or full.
+    const mayForce = this.hooks.mayForceTrace?.() ?? false;
     for (let i = 0; i < input.length; i++) {
       const record = input[i];
       const trace = record.trace;
@@ -175,7 +177,7 @@ export class PipelineExecutor {
       breaker?.success();
       if (result === null) {
         counters.dropped++;
-        this.step(record, node, 'drop', t0);
+        if (trace !== undefined || mayForce) this.step(record, node, 'drop', t0);
         continue;
       }
       counters.linesOut++;
@@ -224,7 +226,7 @@ export class PipelineExecutor {
     node: GraphNode,
     status: TraceStep['status'],
     t0: number,
-    extra: Partial<TraceStep> = {},
+    extra?: Partial<TraceStep>,
   ): TraceInFlight | undefined {
     let trace: TraceInFlight | undefined = record.trace;
     if (trace !== undefined) {
