@@ -1,0 +1,187 @@
+/**
+ * Lines per level per bucket of the log's own time: the stacked levels chart and the report's
+ * `timeline`, `timeRange` and `levels` sections.
+ *
+ * Memory is bounded whatever the file: like lnav's histogram, the bucket starts at 1 s and,
+ * when the span needs more than `maxBuckets` buckets, moves up a fixed ladder (1 s, 10 s, 1 min,
+ * 5 min, 15 min, 1 h, 6 h, 1 d, 1 w, 4 w, 52 w) and merges in place. Every size divides the next
+ * and buckets are aligned on the epoch, so a coarse bucket is exactly a union of fine ones and
+ * merged totals stay exact. Counts are columnar (one Float64Array per level) for uPlot.
+ * A timestamp more than 10 years away from the first one is counted as untimed, so one bad
+ * parse cannot blow the bucket size up to weeks.
+ */
+
+import { LEVELS, type Level } from '../types.ts';
+
+export const BUCKET_LADDER_MS = [
+  1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000, 2_419_200_000,
+  31_449_600_000,
+] as const;
+export const DEFAULT_MAX_BUCKETS = 600;
+/** Farther than this from the first timestamp: treated as a bad parse, counted untimed. */
+export const OUTLIER_MS = 10 * 365.25 * 86_400_000;
+
+const LEVEL_COUNT = LEVELS.length;
+
+export type LevelCounts = Record<Level, number>;
+
+export interface TimelineBucket {
+  /** ISO 8601. */
+  start: string;
+  counts: LevelCounts;
+}
+
+export interface TimelineSection {
+  bucketMs: number;
+  buckets: TimelineBucket[];
+}
+
+export interface TimeRange {
+  start: string;
+  end: string;
+}
+
+export interface TimelineColumns {
+  /** Bucket starts, epoch seconds (uPlot's x). */
+  starts: Float64Array;
+  /** One column per level, indexed like LEVELS. */
+  counts: Float64Array[];
+  bucketMs: number;
+}
+
+export class Timeline {
+  private readonly maxBuckets: number;
+  private rung = 0;
+  private size: number = BUCKET_LADDER_MS[0];
+  /** Bucket number (floor(epochMs / size)) of column index 0. */
+  private origin = 0;
+  /** Buckets in use; 0 until the first timestamp. */
+  private used = 0;
+  private readonly cols: Float64Array[];
+  private readonly totals = new Float64Array(LEVEL_COUNT);
+  private readonly untimedCounts = new Float64Array(LEVEL_COUNT);
+  private first = NaN;
+  private lo = Infinity;
+  private hi = -Infinity;
+
+  constructor(options: { maxBuckets?: number } = {}) {
+    // A span is at most 20 years (±10 around the first timestamp): 22 buckets of 52 weeks.
+    this.maxBuckets = Math.max(32, Math.floor(options.maxBuckets ?? DEFAULT_MAX_BUCKETS));
+    this.cols = Array.from({ length: LEVEL_COUNT }, () => new Float64Array(this.maxBuckets));
+  }
+
+  /** Current bucket size, ms. */
+  get bucketMs(): number {
+    return this.size;
+  }
+
+  /** Lines without a usable timestamp, all levels. */
+  get untimed(): number {
+    let n = 0;
+    for (let l = 0; l < LEVEL_COUNT; l++) n += this.untimedCounts[l];
+    return n;
+  }
+
+  /** One line at `epochMs` with level `levelIndex` (an index into LEVELS; others count as UNKNOWN). */
+  add(epochMs: number, levelIndex: number): void {
+    const level = levelIndex >= 0 && levelIndex < LEVEL_COUNT ? levelIndex | 0 : LEVEL_COUNT - 1;
+    if (this.used === 0) {
+      if (!Number.isFinite(epochMs)) return this.addUntimed(level);
+      this.first = epochMs;
+      this.origin = Math.floor(epochMs / this.size);
+      this.used = 1;
+    } else if (!(Math.abs(epochMs - this.first) <= OUTLIER_MS)) {
+      return this.addUntimed(level);
+    }
+    let index = Math.floor(epochMs / this.size) - this.origin;
+    if (index < 0 || index >= this.used) index = this.makeRoom(epochMs);
+    this.cols[level][index]++;
+    this.totals[level]++;
+    if (epochMs < this.lo) this.lo = epochMs;
+    if (epochMs > this.hi) this.hi = epochMs;
+  }
+
+  addUntimed(levelIndex: number): void {
+    const level = levelIndex >= 0 && levelIndex < LEVEL_COUNT ? levelIndex | 0 : LEVEL_COUNT - 1;
+    this.untimedCounts[level]++;
+    this.totals[level]++;
+  }
+
+  /** Grows the window to cover `epochMs`, coarsening while it would exceed the cap; its column index. */
+  private makeRoom(epochMs: number): number {
+    let bucket = Math.floor(epochMs / this.size);
+    let lo = Math.min(this.origin, bucket);
+    let hi = Math.max(this.origin + this.used - 1, bucket);
+    while (hi - lo + 1 > this.maxBuckets) {
+      this.coarsen();
+      bucket = Math.floor(epochMs / this.size);
+      lo = Math.min(this.origin, bucket);
+      hi = Math.max(this.origin + this.used - 1, bucket);
+    }
+    if (lo < this.origin) {
+      const shift = this.origin - lo;
+      for (let l = 0; l < LEVEL_COUNT; l++) {
+        const col = this.cols[l];
+        col.copyWithin(shift, 0, this.used);
+        col.fill(0, 0, shift);
+      }
+      this.origin = lo;
+      this.used += shift;
+    }
+    if (hi >= this.origin + this.used) this.used = hi - this.origin + 1;
+    return bucket - this.origin;
+  }
+
+  /** Next size on the ladder; each new bucket is the sum of the old ones it covers. */
+  private coarsen(): void {
+    const ratio = BUCKET_LADDER_MS[this.rung + 1] / this.size;
+    this.rung++;
+    this.size = BUCKET_LADDER_MS[this.rung];
+    const newOrigin = Math.floor(this.origin / ratio);
+    // Destination index never exceeds the source index, so merging in place is safe.
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      const col = this.cols[l];
+      for (let i = 0; i < this.used; i++) {
+        const v = col[i];
+        col[i] = 0;
+        col[Math.floor((this.origin + i) / ratio) - newOrigin] += v;
+      }
+    }
+    const last = Math.floor((this.origin + this.used - 1) / ratio);
+    this.origin = newOrigin;
+    this.used = last - newOrigin + 1;
+  }
+
+  /** The report's `timeline`: every bucket from the first to the last, empty ones included. */
+  section(): TimelineSection {
+    const buckets: TimelineBucket[] = new Array(this.used);
+    for (let i = 0; i < this.used; i++) {
+      const counts = {} as LevelCounts;
+      for (let l = 0; l < LEVEL_COUNT; l++) counts[LEVELS[l]] = this.cols[l][i];
+      buckets[i] = { start: new Date((this.origin + i) * this.size).toISOString(), counts };
+    }
+    return { bucketMs: this.size, buckets };
+  }
+
+  /** The report's `timeRange`: earliest and latest timestamp (not first and last line), or null. */
+  timeRange(): TimeRange | null {
+    if (this.used === 0) return null;
+    return { start: new Date(this.lo).toISOString(), end: new Date(this.hi).toISOString() };
+  }
+
+  /** The report's `levels`: every line counted, timed or not. */
+  levels(): LevelCounts {
+    const out = {} as LevelCounts;
+    for (let l = 0; l < LEVEL_COUNT; l++) out[LEVELS[l]] = this.totals[l];
+    return out;
+  }
+
+  /** Copies for a chart (safe to transfer). */
+  columns(): TimelineColumns {
+    const starts = new Float64Array(this.used);
+    const seconds = this.size / 1000;
+    for (let i = 0; i < this.used; i++) starts[i] = (this.origin + i) * seconds;
+    const counts = this.cols.map((col) => col.slice(0, this.used));
+    return { starts, counts, bucketMs: this.size };
+  }
+}
