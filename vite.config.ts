@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['test/engine/**/*.test.ts', 'test/bench/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/store/**/*.test.ts'],
         },
       },
       {

@@ -49,6 +49,14 @@ describe('error policies', () => {
     expect(report.run.message).toMatch(/processor "parse".*line 4: JsonParseError/);
     expect(report.errors.total).toBe(1);
   });
+
+  it('stop lets the lines before the failing one finish their way, and no line after it start', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => (i === 4 ? 'not json' : `{"n":${i}}`));
+    const report = await run(lines, { processors: [{ type: 'json', id: 'parse', onError: 'stop' }, { type: 'counter', id: 'by_level' }] });
+    expect(report.processors[0]).toMatchObject({ linesIn: 5, linesOut: 4, errors: 1 });
+    expect(report.processors[1].linesIn).toBe(4);
+    expect(report.graph.edges[0].lines).toBe(4);
+  });
 });
 
 describe('errors section', () => {

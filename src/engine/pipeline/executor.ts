@@ -75,6 +75,8 @@ export class PipelineExecutor {
   private readonly multipleOutputs: boolean;
   private readonly ancestry: Ancestry[];
   private batchTraces: TraceInFlight[] = [];
+  /** Set by a processor error under the `stop` policy; thrown once the batch's earlier lines are through. */
+  private stopped: PipelineStopped | null = null;
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -122,6 +124,7 @@ export class PipelineExecutor {
         const trace = output[i].trace;
         if (trace !== undefined) trace.emitted = true;
       }
+      if (this.stopped !== null) throw this.stopped;
     } catch (error) {
       for (let i = 0; i < inboxes.length; i++) inboxes[i] = [];
       throw error;
@@ -171,7 +174,12 @@ export class PipelineExecutor {
           continue;
         }
         if (traced !== undefined) traced.failed = true;
-        if (policy === 'stop') throw new PipelineStopped(id, record.lineNo, error);
+        if (policy === 'stop') {
+          // Lines after this one never reached the processor; lines before it finish their way.
+          counters.linesIn -= input.length - i - 1;
+          this.stopped = new PipelineStopped(id, record.lineNo, error);
+          return;
+        }
         continue;
       }
       breaker?.success();
