@@ -10,7 +10,15 @@ import { CircuitBreaker } from './observe/circuit.ts';
 import { ErrorCollector } from './observe/errors.ts';
 import { EventLog } from './observe/events.ts';
 import { TraceRecorder } from './observe/traces.ts';
-import { DEFAULT_CAPS, type GraphSection, type ObserveCaps, type Trace, type TracePolicy } from './observe/types.ts';
+import {
+  DEFAULT_CAPS,
+  type GraphSection,
+  type LogEvent,
+  type ObserveCaps,
+  type ProcessorErrorItem,
+  type Trace,
+  type TracePolicy,
+} from './observe/types.ts';
 import type { PipelineConfig } from './pipeline/config.ts';
 import { PipelineExecutor, PipelineStopped, type NodeCounters } from './pipeline/executor.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
@@ -41,6 +49,21 @@ export interface OutputSink {
 export interface RunHooks {
   onSnapshot?(snapshot: RunSnapshot): void;
   output?: OutputSink;
+}
+
+/** How many traces, errors and events a reader has taken so far. */
+export interface ObservationCursor {
+  traces: number;
+  errors: number;
+  events: number;
+}
+
+export interface Drained {
+  traces: Trace[];
+  errors: ProcessorErrorItem[];
+  events: LogEvent[];
+  /** The cursor for the next call: everything seen so far, kept or not. */
+  seen: ObservationCursor;
 }
 
 /** How long the loop may work before it lets other tasks (a cancel message) in. */
@@ -224,6 +247,20 @@ export class LogRun {
     if (status === 'completed') this.events.emit('info', 'run', 'run_completed', fields);
     else if (status === 'cancelled') this.events.emit('warn', 'run', 'run_cancelled', fields);
     else this.events.emit('error', 'run', 'run_failed', fields);
+  }
+
+  /**
+   * Traces, errors and events that came since `cursor` (what the last call returned), for a
+   * writer that persists them in batches. `seen` tells how many came, kept or not.
+   */
+  drain(cursor: ObservationCursor = { traces: 0, errors: 0, events: 0 }): Drained {
+    const seen = { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen };
+    return {
+      traces: this.traces.since(cursor.traces),
+      errors: this.errors.since(cursor.errors),
+      events: this.events.since(cursor.events),
+      seen,
+    };
   }
 
   observations(): Observations {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssues, parsePipeline } from '../../src/engine/pipeline/config.ts';
-import { runLog, type RunOptions } from '../../src/engine/run.ts';
+import { LogRun, runLog, type RunOptions } from '../../src/engine/run.ts';
 
 function config(value: unknown) {
   const parsed = parsePipeline(value);
@@ -193,5 +193,21 @@ describe('graph section', () => {
       { from: 'start', to: 'error_counter', branch: 'error', lines: 2 },
       { from: 'start', to: 'general', branch: 'default', lines: 2 },
     ]);
+  });
+});
+
+describe('drain', () => {
+  it('hands out new traces, errors and events once each, with exact seen counts', async () => {
+    const parsed = parsePipeline({ processors: [{ type: 'json', circuit: false }] });
+    if (!parsed.ok) throw new Error(formatIssues(parsed.error));
+    const logRun = new LogRun(new Blob([MIXED.join('\n')]), parsed.value, { trace: { mode: 'first', n: 10 }, caps: { events: 50 } });
+    await logRun.execute();
+    const first = logRun.drain();
+    expect(first.errors).toHaveLength(100);
+    expect(first.errors[0].stack?.length).toBeGreaterThan(0);
+    expect(first.events).toHaveLength(50);
+    expect(first.seen.events).toBeGreaterThan(50);
+    expect(first.seen.traces).toBe(first.traces.length);
+    expect(logRun.drain(first.seen)).toMatchObject({ traces: [], errors: [], events: [] });
   });
 });

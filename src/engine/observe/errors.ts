@@ -45,27 +45,31 @@ export class ErrorCollector {
     return this.ring.size;
   }
 
+  /** Errors counted after the first `seen` (still kept), oldest first, with their stacks. */
+  since(seen: number): ProcessorErrorItem[] {
+    return this.ring.since(seen).map(resolveStack);
+  }
+
   section(): ErrorsSection {
-    const entries = this.ring.toArray();
-    const items = new Array<ProcessorErrorItem>(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i];
-      if (entry.pending) {
-        entry.pending = false;
-        const stack = stackFrames(entry.error);
-        if (stack) entry.item.stack = stack;
-        // Let go of the error: V8 keeps the thrower's receivers and functions alive through it.
-        entry.error = undefined;
-      }
-      items[i] = entry.item;
-    }
     return {
       total: this.ring.seen,
       byProcessor: Object.fromEntries(this.processors),
       byType: Object.fromEntries(this.types),
-      items,
+      items: this.ring.toArray().map(resolveStack),
     };
   }
+}
+
+/** The entry's item with its stack read (once) from the error it keeps until then. */
+function resolveStack(entry: Entry): ProcessorErrorItem {
+  if (entry.pending) {
+    entry.pending = false;
+    const stack = stackFrames(entry.error);
+    if (stack) entry.item.stack = stack;
+    // Let go of the error: V8 keeps the thrower's receivers and functions alive through it.
+    entry.error = undefined;
+  }
+  return entry.item;
 }
 
 interface Entry {

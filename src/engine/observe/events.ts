@@ -61,6 +61,11 @@ export class EventLog {
     return this.ring.size;
   }
 
+  /** Events logged after the first `seen` (still kept), oldest first. */
+  since(seen: number): LogEvent[] {
+    return this.ring.since(seen);
+  }
+
   /** `seen` and `kept` describe the whole log; with a filter, `items` holds only the matching events. */
   section(filter?: EventFilter): EventsSection {
     const items = this.ring.toArray();

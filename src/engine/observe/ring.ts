@@ -53,6 +53,17 @@ export class Ring<T> {
     return out;
   }
 
+  /**
+   * The kept items pushed after the first `seen` ones, oldest first: what is new since a
+   * reader last looked (items evicted in between are gone; `this.seen - seen` says how many came).
+   */
+  since(seen: number): T[] {
+    const fresh = Math.min(this.total - seen, this.items.length);
+    if (fresh <= 0) return [];
+    const all = this.toArray();
+    return all.slice(all.length - fresh);
+  }
+
   /** Forgets the items and the seen count: a fresh start, e.g. for a new run. */
   clear(): void {
     this.items = [];

@@ -79,6 +79,11 @@ export class TraceRecorder {
     return this.ring.size;
   }
 
+  /** Traces made after the first `seen` (still kept), oldest first. */
+  since(seen: number): Trace[] {
+    return this.ring.since(seen);
+  }
+
   section(): TracesSection {
     return {
       enabled: this.enabled,

@@ -65,3 +65,16 @@ describe('Ring', () => {
     expect(() => new Ring(Number.NaN)).toThrow(RangeError);
   });
 });
+
+describe('Ring.since', () => {
+  it('returns what was pushed after a reader last looked, kept items only', () => {
+    const ring = new Ring<number>(4);
+    for (let i = 1; i <= 3; i++) ring.push(i);
+    expect(ring.since(0)).toEqual([1, 2, 3]);
+    expect(ring.since(3)).toEqual([]);
+    for (let i = 4; i <= 9; i++) ring.push(i);
+    // 6 came since the reader saw 3; only the last 4 are still kept.
+    expect(ring.since(3)).toEqual([6, 7, 8, 9]);
+    expect(ring.since(7)).toEqual([8, 9]);
+  });
+});
