@@ -6,6 +6,9 @@ import {
   sniffBinary,
   type BlobLike,
 } from './lines/index.ts';
+import { RunMetrics } from './metrics/run-metrics.ts';
+import type { NamedPoint } from './metrics/series.ts';
+import type { TimelineColumns } from './metrics/timeline.ts';
 import { CircuitBreaker } from './observe/circuit.ts';
 import { ErrorCollector } from './observe/errors.ts';
 import { EventLog } from './observe/events.ts';
@@ -23,7 +26,7 @@ import type { PipelineConfig } from './pipeline/config.ts';
 import { PipelineExecutor, PipelineStopped, type NodeCounters } from './pipeline/executor.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
 import type { ProcessorInstance } from './processors/types.ts';
-import { buildReport, type Observations, type Report } from './report/report.ts';
+import { buildReport, type MetricsReport, type Observations, type Report } from './report/report.ts';
 import type { CounterState, RunSnapshot, RunStatus } from './snapshot.ts';
 import type { LineBatch, LogRecord, TraceInFlight } from './types.ts';
 
@@ -38,6 +41,8 @@ export interface RunOptions {
   /** Which lines to trace; absent or null: tracing off (and free). */
   trace?: TracePolicy | null;
   caps?: Partial<ObserveCaps>;
+  /** Offset of log timestamps that carry no zone, in minutes east of UTC (default 0: UTC). */
+  timeZoneOffsetMinutes?: number;
 }
 
 /** Where the pipeline's output lines go, batch by batch (e.g. a file in the worker's private storage). */
@@ -56,12 +61,15 @@ export interface ObservationCursor {
   traces: number;
   errors: number;
   events: number;
+  points: number;
 }
 
 export interface Drained {
   traces: Trace[];
   errors: ProcessorErrorItem[];
   events: LogEvent[];
+  /** Metric series points (throughput, latency, time share). */
+  points: NamedPoint[];
   /** The cursor for the next call: everything seen so far, kept or not. */
   seen: ObservationCursor;
 }
@@ -69,6 +77,10 @@ export interface Drained {
 /** How long the loop may work before it lets other tasks (a cancel message) in. */
 const YIELD_EVERY_MS = 50;
 const COUNTER_STATE_EVERY_MS = 500;
+/** Series points, health and alert rules: once a second of run time. */
+const TICK_EVERY_MS = 1000;
+/** The levels timeline is the largest part of a snapshot: refreshed once a second. */
+const TIMELINE_EVERY_MS = 1000;
 
 /** Streams a file through the pipeline and returns the run's report (see LogRun). */
 export function runLog(source: BlobLike, config: PipelineConfig, options: RunOptions = {}, hooks: RunHooks = {}): Promise<Report> {
@@ -89,6 +101,7 @@ export class LogRun {
   private readonly traces: TraceRecorder;
   private readonly errors: ErrorCollector;
   private readonly events: EventLog;
+  private readonly metrics: RunMetrics;
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly interval: number;
@@ -100,6 +113,11 @@ export class LogRun {
   private bytesRead: () => number = () => 0;
   private counterStates: CounterState[] = [];
   private counterStatesAt = -Infinity;
+  private timeline: TimelineColumns | null = null;
+  private timelineAt = -Infinity;
+  private lastTickAt = 0;
+  /** Series points already sent with a snapshot. */
+  private pointsSent = 0;
   private finishedMs?: number;
 
   constructor(
@@ -116,6 +134,18 @@ export class LogRun {
     this.traces = new TraceRecorder(options.trace ?? null, caps.traces);
     this.errors = new ErrorCollector(caps.errors);
     this.events = new EventLog(caps.events);
+    this.metrics = new RunMetrics(this.graph.nodes.length, {
+      timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
+      onAlert: ({ alert, action, by }) =>
+        this.events.emit(action === 'fired' ? 'warn' : 'info', 'alerts', `alert_${action}`, {
+          alert: alert.id,
+          severity: alert.severity,
+          state: alert.state,
+          value: alert.lastValue,
+          threshold: alert.threshold,
+          by,
+        }),
+    });
     this.instances = instantiate(this.graph);
     this.breakers = this.graph.nodes.map(({ config: processor }) =>
       processor.circuit === null
@@ -175,6 +205,7 @@ export class LogRun {
         }
         await this.handle(this.splitter.push(value));
         const now = performance.now();
+        if (now - this.t0 - this.lastTickAt >= TICK_EVERY_MS) this.tick(now - this.t0, true);
         if (now - lastSnapshot >= this.interval) {
           lastSnapshot = now;
           this.hooks.onSnapshot?.(this.snapshot());
@@ -195,7 +226,7 @@ export class LogRun {
       await this.hooks.output?.close();
       this.hooks.onSnapshot?.(this.snapshot());
     }
-    return buildReport(this.snapshot(), this.config, this.observations(), new Date());
+    return buildReport(this.snapshot(), this.config, this.observations(), this.metricsReport(), new Date());
   }
 
   private async handle(batch: LineBatch | null): Promise<void> {
@@ -205,9 +236,21 @@ export class LogRun {
     const records: LogRecord[] = new Array(texts.length);
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i];
-      const record: LogRecord = { lineNo: firstLineNo + i, offset: offsets[i], text, original: tracing ? text : undefined, trace: undefined };
-      if (tracing && this.traces.samples(record.lineNo)) this.executor.trace(record);
-      records[i] = record;
+      // Every field present from the start: one object shape for all records keeps V8 fast.
+      records[i] = {
+        lineNo: firstLineNo + i,
+        offset: offsets[i],
+        text,
+        level: undefined,
+        ts: undefined,
+        fields: undefined,
+        original: tracing ? text : undefined,
+        trace: undefined,
+      };
+    }
+    this.metrics.ingest(records);
+    if (tracing) {
+      for (let i = 0; i < records.length; i++) if (this.traces.samples(records[i].lineNo)) this.executor.trace(records[i]);
     }
     const before = this.executor.counters.map((c) => ({ ...c }));
     let output: LogRecord[];
@@ -229,6 +272,7 @@ export class LogRun {
       const recordsIn = after.linesIn - before[index].linesIn;
       if (recordsIn === 0) return;
       const elapsedMs = after.timeMs - before[index].timeMs;
+      this.metrics.recordBatch(index, recordsIn, elapsedMs);
       this.events.emit('debug', this.graph.nodes[index].config.id, 'stage_completed', {
         recordsIn,
         recordsOut: after.linesOut - before[index].linesOut,
@@ -242,6 +286,7 @@ export class LogRun {
     this.status = status;
     this.message = message;
     this.finishedMs = performance.now();
+    this.tick(this.finishedMs - this.t0, false);
     const { linesRead, elapsedMs } = { linesRead: this.splitter.stats.lines, elapsedMs: this.finishedMs - this.t0 };
     const fields = { linesRead, durationMs: Math.round(elapsedMs), ...(message ? { message } : {}) };
     if (status === 'completed') this.events.emit('info', 'run', 'run_completed', fields);
@@ -249,16 +294,37 @@ export class LogRun {
     else this.events.emit('error', 'run', 'run_failed', fields);
   }
 
+  private tick(elapsedMs: number, running: boolean): void {
+    this.lastTickAt = elapsedMs;
+    const processors = this.graph.nodes.map((node) => {
+      const counters = this.executor.counters[node.index];
+      return {
+        id: node.config.id,
+        linesIn: counters.linesIn,
+        errors: counters.errors,
+        timeMs: counters.timeMs,
+        circuit: this.breakers[node.index]?.state ?? 'closed',
+      };
+    });
+    this.metrics.tick(elapsedMs, { lines: this.splitter.stats.lines, bytes: this.bytesRead() }, processors, running);
+  }
+
+  /** The alert engine, for what users do with alerts (acknowledge, resolve, suppress). */
+  get alerts() {
+    return this.metrics.alerts;
+  }
+
   /**
    * Traces, errors and events that came since `cursor` (what the last call returned), for a
    * writer that persists them in batches. `seen` tells how many came, kept or not.
    */
-  drain(cursor: ObservationCursor = { traces: 0, errors: 0, events: 0 }): Drained {
-    const seen = { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen };
+  drain(cursor: ObservationCursor = { traces: 0, errors: 0, events: 0, points: 0 }): Drained {
+    const seen = { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen, points: this.metrics.pointsSeen };
     return {
       traces: this.traces.since(cursor.traces),
       errors: this.errors.since(cursor.errors),
       events: this.events.since(cursor.events),
+      points: this.metrics.pointsSince(cursor.points),
       seen,
     };
   }
@@ -279,6 +345,7 @@ export class LogRun {
     const seconds = elapsedMs / 1000;
     const bytesPerSec = seconds > 0 ? bytesRead / seconds : 0;
     const size = this.source.size;
+    const latency = this.metrics.latencyStats(this.executor.counters);
     const processors = this.graph.nodes.map((node) => {
       const breaker = this.breakers[node.index];
       return {
@@ -288,6 +355,7 @@ export class LogRun {
         circuit: breaker?.state ?? 'closed',
         circuitOpenings: breaker?.openings ?? 0,
         errorPolicy: node.config.onError,
+        ...latency[node.index],
       };
     });
     const errors = processors.reduce((sum, p) => sum + p.errors, 0);
@@ -315,7 +383,41 @@ export class LogRun {
       counters: this.counters(now),
       graph: this.graphSection(),
       observed: { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen },
+      levels: this.metrics.levels(),
+      timeRange: this.metrics.timeRange(),
+      timeline: this.timelineColumns(now),
+      health: this.metrics.healthSection(),
+      alerts: this.metrics.alertViews(),
+      points: this.newPoints(),
       ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  /** The levels timeline as columns for charts, refreshed once a second and at the end. */
+  private timelineColumns(now: number): TimelineColumns {
+    if (this.timeline === null || this.status !== 'running' || now - this.timelineAt >= TIMELINE_EVERY_MS) {
+      this.timelineAt = now;
+      this.timeline = this.metrics.timelineColumns();
+    }
+    return this.timeline;
+  }
+
+  /** Series points not yet sent with a snapshot: live charts append them. */
+  private newPoints(): NamedPoint[] {
+    const points = this.metrics.pointsSince(this.pointsSent);
+    this.pointsSent = this.metrics.pointsSeen;
+    return points;
+  }
+
+  /** What the report adds from the metrics: levels, time range, timeline, health, alerts, series. */
+  metricsReport(): MetricsReport {
+    return {
+      levels: this.metrics.levels(),
+      timeRange: this.metrics.timeRange(),
+      timeline: this.metrics.timelineSection(),
+      health: this.metrics.healthSection(),
+      alerts: this.metrics.alertViews(),
+      metrics: this.metrics.metricsSection(),
     };
   }
 

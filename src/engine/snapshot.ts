@@ -1,6 +1,11 @@
 /** What the worker tells the UI while a run is live: small aggregates, never lines. */
 
+import type { AlertView } from './metrics/alerts.ts';
+import type { HealthSection } from './metrics/health.ts';
+import type { NamedPoint } from './metrics/series.ts';
+import type { TimelineColumns, TimeRange } from './metrics/timeline.ts';
 import type { CircuitState, ErrorPolicy, GraphSection } from './observe/types.ts';
+import type { Level } from './types.ts';
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -17,6 +22,12 @@ export interface ProcessorStats {
   errorPolicy: ErrorPolicy;
   /** Lines that went around the processor while its circuit was open. */
   bypassed: number;
+  /** Percentiles of time per line (µs), from per-batch means; see RunMetrics. */
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+  /** Share (0–1) of the pipeline's time spent here. */
+  utilization: number;
 }
 
 export interface Totals {
@@ -66,6 +77,69 @@ export interface RunSnapshot {
   graph: GraphSection;
   /** How many traces, errors and events exist so far (details: the worker's `observations()`). */
   observed: { traces: number; errors: number; events: number };
+  /** Lines per level, all lines as read. */
+  levels: Record<Level, number>;
+  /** First and last timestamp of the log (ISO 8601); null when no line had one. */
+  timeRange: TimeRange | null;
+  /** Lines per level per time bucket of the log's own time, as columns for charts. */
+  timeline: TimelineColumns;
+  health: HealthSection;
+  alerts: AlertView[];
+  /** Series points (throughput, latency, time share) added since the previous snapshot. */
+  points: NamedPoint[];
   /** Why the run stopped early or failed, in words a user understands. */
   message?: string;
+}
+
+/**
+ * A run's state before its first update: every processor at zero, so a table can list the
+ * pipeline at once (and a run stopped before any update still has a shape).
+ */
+export function initialSnapshot(
+  runId: string,
+  file: { name: string; size: number },
+  processors: readonly { id: string; type: string; onError?: ErrorPolicy }[] = [],
+  status: RunStatus = 'running',
+): RunSnapshot {
+  return {
+    runId,
+    status,
+    file: { name: file.name, size: file.size },
+    startedAt: new Date().toISOString(),
+    elapsedMs: 0,
+    bytesRead: 0,
+    linesRead: 0,
+    linesPerSec: 0,
+    bytesPerSec: 0,
+    etaMs: null,
+    processors: processors.map(({ id, type, onError }) => ({
+      id,
+      type,
+      linesIn: 0,
+      linesOut: 0,
+      dropped: 0,
+      errors: 0,
+      timeMs: 0,
+      circuit: 'closed',
+      circuitOpenings: 0,
+      errorPolicy: onError ?? 'drop',
+      bypassed: 0,
+      p50Us: 0,
+      p95Us: 0,
+      p99Us: 0,
+      utilization: 0,
+    })),
+    totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
+    input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
+    counters: [],
+    // Edges come with the run's first update (the engine owns how `next` and routes connect).
+    graph: { nodes: processors.map(({ id, type }) => ({ id, type })), edges: [] },
+    observed: { traces: 0, errors: 0, events: 0 },
+    levels: { TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0, FATAL: 0, UNKNOWN: 0 },
+    timeRange: null,
+    timeline: { starts: new Float64Array(0), counts: [], bucketMs: 1000 },
+    health: { status: 'HEALTHY', reasons: [], bottleneck: null, recentThroughputLps: 0 },
+    alerts: [],
+    points: [],
+  };
 }

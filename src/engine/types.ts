@@ -13,6 +13,8 @@ export interface LogRecord {
   offset: number;
   text: string;
   level?: Level;
+  /** The line's own time (epoch ms), when it has a timestamp. */
+  ts?: number;
   fields?: Record<string, unknown>;
   /** The line as read, kept (a reference, not a copy) only while tracing is on. */
   original?: string;

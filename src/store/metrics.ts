@@ -4,34 +4,8 @@ import { unwrap, type IDBPObjectStore } from 'idb';
 import type { LinesightDatabase, LinesightDB, MetricPoint, MetricRow, StoreName, StoredRun } from './schema.ts';
 import { runKeyRange } from './tx.ts';
 
-type PointLike = Pick<MetricPoint, 't' | 'count' | 'sum' | 'min' | 'max'>;
-
-/**
- * Brings a series (sorted by `t`) down to `maxPoints` by merging adjacent pairs of its oldest
- * half: counts and sums add up, min of mins, max of maxes, `t` of the older point. Older points
- * are merged, not dropped, so a chart still spans the whole run, with coarser buckets further
- * back. The newest half is left as it is (the same objects), and one round leaves about 3/4 of
- * the points, so a growing series is merged again only after another quarter of the cap.
- *
- * Pure; returns a new array. Extra fields of a point (runId, series) are kept from the older one.
- */
-export function mergePoints<P extends PointLike>(points: readonly P[], maxPoints: number): P[] {
-  // With fewer than two points to keep, the last point would have to be merged away.
-  const max = Math.max(2, Math.floor(maxPoints));
-  let out = points.slice();
-  while (out.length > max) {
-    const pairs = Math.max(1, Math.floor(out.length / 4));
-    const next: P[] = [];
-    for (let i = 0; i < pairs; i++) {
-      const a = out[2 * i];
-      const b = out[2 * i + 1];
-      next.push({ ...a, count: a.count + b.count, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) });
-    }
-    for (let i = 2 * pairs; i < out.length; i++) next.push(out[i]);
-    out = next;
-  }
-  return out;
-}
+export { mergePoints } from '../engine/metrics/series.ts';
+import { mergePoints } from '../engine/metrics/series.ts';
 
 type MetricsStore = IDBPObjectStore<LinesightDB, StoreName[], 'metrics', 'readwrite'>;
 

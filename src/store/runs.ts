@@ -11,7 +11,8 @@
 
 import { unwrap } from 'idb';
 import type { LogEvent, ProcessorErrorItem, Trace, TracePolicy } from '../engine/observe/types.ts';
-import { REPORT_SCHEMA, type PipelineConfigJson, type Report } from '../engine/report/report.ts';
+import type { MetricsSection } from '../engine/metrics/series.ts';
+import { metricsReportFromSnapshot, REPORT_SCHEMA, type PipelineConfigJson, type Report } from '../engine/report/report.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
 import { isRunLive } from './locks.ts';
 import { appendPoints } from './metrics.ts';
@@ -23,6 +24,7 @@ import {
   type ListItems,
   type ListKind,
   type MetricPoint,
+  type MetricRow,
   type ReportParts,
   type RetentionSection,
   type RunCaps,
@@ -229,17 +231,18 @@ export async function getRun(db: LinesightDatabase, runId: string): Promise<Stor
  * checkpoint as a report with status `interrupted` (or `running` while another tab runs it).
  */
 export async function loadRun(db: LinesightDatabase, runId: string): Promise<StoredReport | null> {
-  const tx = db.transaction(['runs', ...LIST_KINDS]);
+  const tx = db.transaction(['runs', 'metrics', ...LIST_KINDS]);
   const range = runKeyRange(runId);
-  const [run, traces, errors, events] = await Promise.all([
+  const [run, traces, errors, events, points] = await Promise.all([
     tx.objectStore('runs').get(runId),
     tx.objectStore('traces').getAll(range),
     tx.objectStore('errors').getAll(range),
     tx.objectStore('events').getAll(range),
+    tx.objectStore('metrics').getAll(range),
   ]);
   if (!run) return null;
   const items = { traces: traces.map((r) => r.item), errors: errors.map((r) => r.item), events: events.map((r) => r.item) };
-  return run.report ? finishedReport(run, run.report, items) : checkpointReport(run, items);
+  return run.report ? finishedReport(run, run.report, items) : checkpointReport(run, items, seriesOf(points));
 }
 
 type Items = { [K in ListKind]: ListItems[K][] };
@@ -255,7 +258,7 @@ function finishedReport(run: StoredRun, parts: ReportParts, items: Items): Store
 }
 
 /** Same keys in the same order as the engine's `buildReport`. */
-function checkpointReport(run: StoredRun, items: Items): StoredReport {
+function checkpointReport(run: StoredRun, items: Items, metrics: MetricsSection): StoredReport {
   const s = run.snapshot;
   const running = run.status === 'running';
   return {
@@ -287,8 +290,18 @@ function checkpointReport(run: StoredRun, items: Items): StoredReport {
     errors: { total: run.counts.errors, ...run.errorTally, items: items.errors },
     events: { seen: run.counts.events, kept: items.events.length, items: items.events },
     graph: s.graph,
+    ...metricsReportFromSnapshot(s, metrics),
     retention: retentionOf(run),
   };
+}
+
+/** Stored rows as the report's `metrics`: points per series, oldest first. */
+function seriesOf(rows: readonly MetricRow[]): MetricsSection {
+  const series: MetricsSection['series'] = {};
+  for (const { series: name, t, count, sum, min, max } of rows) {
+    (Object.hasOwn(series, name) ? series[name] : (series[name] = [])).push({ t, count, sum, min, max });
+  }
+  return { intervalMs: 1000, series };
 }
 
 function retentionOf(run: StoredRun): RetentionSection {

@@ -33,6 +33,7 @@
  *   installed). See budget.ts.
  */
 
+import type { NamedPoint } from '../engine/metrics/series.ts';
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { ObserveCaps, ErrorsSection, EventsSection, LogEvent, ProcessorErrorItem, Trace, TracePolicy, TracesSection } from '../engine/observe/types.ts';
 import type { PipelineConfigJson, Report } from '../engine/report/report.ts';
@@ -64,14 +65,8 @@ export interface ItemRow<T> {
  * starting at `t`. `t` orders the points of a series (the charts issue picks its unit; ms since
  * the run started is the expected one). Merged points keep the `t` of the older one.
  */
-export interface MetricPoint {
-  series: string;
-  t: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
+/** A point of a named metric series (see the engine's SeriesRecorder). */
+export type MetricPoint = NamedPoint;
 
 export interface MetricRow extends MetricPoint {
   runId: string;

@@ -1,8 +1,8 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import { buildReport } from '../engine/report/report.ts';
+import { buildReport, metricsReportFromSnapshot } from '../engine/report/report.ts';
 import type { PipelineConfig } from '../engine/pipeline/config.ts';
 import type { Observations } from '../engine/report/report.ts';
-import type { RunSnapshot } from '../engine/snapshot.ts';
+import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
 import type { RunResult, StartRun, WorkerApi } from './api.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
@@ -27,6 +27,7 @@ export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
 export type { RunResult, StartRun };
 export { reportFileName } from '../engine/report/report.ts';
+export { initialSnapshot } from '../engine/snapshot.ts';
 
 /** How long a cancelled run may take to stop by itself before its worker is terminated. */
 const CANCEL_GRACE_MS = 1000;
@@ -75,14 +76,14 @@ export class EngineClient {
         // The worker did not answer in time (e.g. a processor stuck on one huge line):
         // what it reported last is what the run processed.
         const final: RunSnapshot = {
-          ...(last ?? emptySnapshot(file, start.runId)),
+          ...(last ?? initialSnapshot(start.runId, file, config.processors, 'cancelled')),
           status: 'cancelled',
           etaMs: null,
           message: 'Cancelled: the engine was stopped; the counts are those of its last update.',
         };
         onSnapshot(final);
         const observed = this.lastObservations ?? emptyObservations(start);
-        resolve({ report: buildReport(final, config, observed, new Date()), output: null });
+        resolve({ report: buildReport(final, config, observed, metricsReportFromSnapshot(final), new Date()), output: null });
       };
     });
     try {
@@ -131,23 +132,3 @@ function emptyObservations(start: StartRun): Observations {
   };
 }
 
-function emptySnapshot(file: File, runId: string): RunSnapshot {
-  return {
-    runId,
-    status: 'cancelled',
-    file: { name: file.name, size: file.size },
-    startedAt: new Date().toISOString(),
-    elapsedMs: 0,
-    bytesRead: 0,
-    linesRead: 0,
-    linesPerSec: 0,
-    bytesPerSec: 0,
-    etaMs: null,
-    processors: [],
-    totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
-    input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
-    counters: [],
-    graph: { nodes: [], edges: [] },
-    observed: { traces: 0, errors: 0, events: 0 },
-  };
-}

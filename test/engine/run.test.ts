@@ -131,7 +131,8 @@ describe('runLog', () => {
     expect(seen.length).toBe(2);
     expect(seen.at(-1)!.status).toBe('completed');
     expect(seen.at(-1)!.linesRead).toBe(50_000);
-    expect(JSON.stringify(seen.at(-1)).length).toBeLessThan(4000);
+    // Aggregates, not lines: 50,000 lines make a snapshot of a few KB.
+    expect(JSON.stringify(seen.at(-1)).length).toBeLessThan(16_000);
   });
 
   it('reports counter states', async () => {

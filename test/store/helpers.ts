@@ -42,6 +42,10 @@ export function snapshot(runId: string, over: Partial<RunSnapshot> = {}): RunSna
         circuitOpenings: 0,
         errorPolicy: 'drop',
         bypassed: 0,
+        p50Us: 1.2,
+        p95Us: 2.5,
+        p99Us: 4,
+        utilization: 1,
       },
     ],
     totals: { linesIn: 10_000, linesOut: 9_000, dropped: 0, errors: 1_000 },
@@ -49,6 +53,12 @@ export function snapshot(runId: string, over: Partial<RunSnapshot> = {}): RunSna
     counters: [],
     graph: { nodes: [{ id: 'parse', type: 'json' }], edges: [] },
     observed: { traces: 0, errors: 0, events: 0 },
+    levels: { TRACE: 0, DEBUG: 0, INFO: 9_000, WARN: 0, ERROR: 1_000, FATAL: 0, UNKNOWN: 0 },
+    timeRange: { start: '2025-01-01T09:00:00.000Z', end: '2025-01-01T09:10:00.000Z' },
+    timeline: { starts: Float64Array.of(1735722000), counts: [0, 0, 9_000, 0, 1_000, 0, 0].map((n) => Float64Array.of(n)), bucketMs: 600_000 },
+    health: { status: 'DEGRADED', reasons: ["errors in 'parse': 10% of lines (threshold 1%)"], bottleneck: { processor: 'parse', linesPerSec: 800_000 }, recentThroughputLps: 10_000 },
+    alerts: [],
+    points: [],
     ...over,
   };
 }

@@ -240,6 +240,12 @@ describe('interrupted runs', () => {
       errors: { total: 3, byProcessor: { parse: 2, level: 1 }, byType: { JsonParseError: 2, TypeError: 1 }, items: [error(1), error(2), error(3)] },
       events: { seen: 2, kept: 2, items: [event(1), event(2)] },
       graph: last.graph,
+      levels: last.levels,
+      timeRange: last.timeRange,
+      timeline: { bucketMs: 600_000, buckets: [{ start: '2025-01-01T09:00:00.000Z', counts: { TRACE: 0, DEBUG: 0, INFO: 9_000, WARN: 0, ERROR: 1_000, FATAL: 0, UNKNOWN: 0 } }] },
+      health: last.health,
+      alerts: last.alerts,
+      metrics: { intervalMs: 1000, series: {} },
       retention: { caps: CAPS, evicted: { traces: 0, errors: 0, events: 0, metricPoints: 0 } },
     });
   });

@@ -49,6 +49,17 @@ export interface TimelineColumns {
   bucketMs: number;
 }
 
+/** The report's form of the timeline (ISO starts, counts by level name) from its columns. */
+export function timelineSection({ starts, counts, bucketMs }: TimelineColumns): TimelineSection {
+  const buckets: TimelineBucket[] = new Array(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    const byLevel = {} as LevelCounts;
+    for (let l = 0; l < LEVEL_COUNT; l++) byLevel[LEVELS[l]] = counts[l][i];
+    buckets[i] = { start: new Date(starts[i] * 1000).toISOString(), counts: byLevel };
+  }
+  return { bucketMs, buckets };
+}
+
 export class Timeline {
   private readonly maxBuckets: number;
   private rung = 0;
@@ -154,13 +165,7 @@ export class Timeline {
 
   /** The report's `timeline`: every bucket from the first to the last, empty ones included. */
   section(): TimelineSection {
-    const buckets: TimelineBucket[] = new Array(this.used);
-    for (let i = 0; i < this.used; i++) {
-      const counts = {} as LevelCounts;
-      for (let l = 0; l < LEVEL_COUNT; l++) counts[LEVELS[l]] = this.cols[l][i];
-      buckets[i] = { start: new Date((this.origin + i) * this.size).toISOString(), counts };
-    }
-    return { bucketMs: this.size, buckets };
+    return timelineSection(this.columns());
   }
 
   /** The report's `timeRange`: earliest and latest timestamp (not first and last line), or null. */

@@ -1,5 +1,10 @@
 import type { PipelineConfig } from '../pipeline/config.ts';
+import type { AlertView } from '../metrics/alerts.ts';
+import type { HealthSection } from '../metrics/health.ts';
+import type { MetricsSection } from '../metrics/series.ts';
+import { timelineSection, type TimelineSection, type TimeRange } from '../metrics/timeline.ts';
 import type { ErrorsSection, EventsSection, GraphSection, TracesSection } from '../observe/types.ts';
+import type { Level } from '../types.ts';
 import type { CounterState, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
 
 export const REPORT_SCHEMA = 'linesight.report/v1';
@@ -37,7 +42,17 @@ export interface Report {
   errors: ErrorsSection;
   events: EventsSection;
   graph: GraphSection;
+  levels: Record<Level, number>;
+  timeRange: TimeRange | null;
+  timeline: TimelineSection;
+  health: HealthSection;
+  alerts: AlertView[];
+  /** Series over the run's time: lines_per_sec, bytes_per_sec, p95_us:<id>, utilization:<id>. */
+  metrics: MetricsSection;
 }
+
+/** The report's sections that come from the run's metrics (charts, health, alerts). */
+export type MetricsReport = Pick<Report, 'levels' | 'timeRange' | 'timeline' | 'health' | 'alerts' | 'metrics'>;
 
 /** The run's traces, errors and events: what the Journeys, Errors and Events views show. */
 export interface Observations {
@@ -60,7 +75,13 @@ export function toConfigJson(config: PipelineConfig): PipelineConfigJson {
 }
 
 /** The report of a finished run, from its last snapshot. */
-export function buildReport(final: RunSnapshot, config: PipelineConfig, observations: Observations, finishedAt: Date): Report {
+export function buildReport(
+  final: RunSnapshot,
+  config: PipelineConfig,
+  observations: Observations,
+  metrics: MetricsReport,
+  finishedAt: Date,
+): Report {
   if (final.status === 'running') throw new Error('a report describes a finished run');
   return {
     schema: REPORT_SCHEMA,
@@ -83,6 +104,22 @@ export function buildReport(final: RunSnapshot, config: PipelineConfig, observat
     counters: final.counters,
     ...observations,
     graph: final.graph,
+    ...metrics,
+  };
+}
+
+/**
+ * The metrics sections from a snapshot alone, for a run whose engine is gone (stopped by force,
+ * or interrupted): everything but the series, which the caller may have kept.
+ */
+export function metricsReportFromSnapshot(snapshot: RunSnapshot, metrics: MetricsSection = { intervalMs: 1000, series: {} }): MetricsReport {
+  return {
+    levels: snapshot.levels,
+    timeRange: snapshot.timeRange,
+    timeline: timelineSection(snapshot.timeline),
+    health: snapshot.health,
+    alerts: snapshot.alerts,
+    metrics,
   };
 }
 
