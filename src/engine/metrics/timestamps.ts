@@ -147,8 +147,7 @@ function parseLayout(layout: number, s: string, i: number, ctx: TimestampContext
 }
 
 // ---- scratch state: where the last sub-parse ended and the zone it read (no allocation) ----
-let pos = 0;
-let zoneMinutes = NaN;
+const scratch = { pos: 0, zoneMinutes: NaN };
 
 /** `YYYY-MM-DD[T| |-]HH:MM:SS[.frac][zone]`; date separators `-`, `/`, `.`. */
 function parseIso(s: string, i: number, ctx: TimestampContext): number {
@@ -165,7 +164,7 @@ function parseIso(s: string, i: number, ctx: TimestampContext): number {
   if (t !== 84 && t !== 32 && t !== 45 && t !== 116) return NaN;
   const ms = parseTime(s, i + 11);
   if (ms < 0) return NaN;
-  parseZone(s, pos);
+  parseZone(s, scratch.pos);
   return toEpoch(year, month, day, ms, ctx);
 }
 
@@ -181,7 +180,7 @@ function parseYymmdd(s: string, i: number, ctx: TimestampContext): number {
   if (yy < 0 || h < 0 || m < 0 || sec < 0 || isDigit(s.charCodeAt(i + 13))) return NaN;
   const year = twoDigitYear(yy);
   if (!validDate(year, month, day) || h > 23 || m > 59 || sec > 60) return NaN;
-  zoneMinutes = NaN;
+  scratch.zoneMinutes = NaN;
   return toEpoch(year, month, day, ((h * 60 + m) * 60 + sec) * 1000, ctx);
 }
 
@@ -197,7 +196,7 @@ function parseYySlash(s: string, i: number, ctx: TimestampContext): number {
   if (!validDate(year, month, day)) return NaN;
   const ms = parseTime(s, i + 9);
   if (ms < 0) return NaN;
-  parseZone(s, pos);
+  parseZone(s, scratch.pos);
   return toEpoch(year, month, day, ms, ctx);
 }
 
@@ -210,7 +209,7 @@ function parseMonthDay(s: string, i: number, ctx: TimestampContext): number {
   if (s.charCodeAt(i + 5) !== 32 || !validDate(2000, month, day)) return NaN;
   const ms = parseTime(s, i + 6);
   if (ms < 0) return NaN;
-  parseZone(s, pos);
+  parseZone(s, scratch.pos);
   return yearless(month, day, ms, ctx);
 }
 
@@ -237,8 +236,8 @@ function parseSyslog(s: string, i: number, ctx: TimestampContext): number {
   if (s.charCodeAt(j) !== 32 || !validDate(2000, month, day)) return NaN;
   const ms = parseTime(s, j + 1);
   if (ms < 0) return NaN;
-  j = pos;
-  zoneMinutes = NaN;
+  j = scratch.pos;
+  scratch.zoneMinutes = NaN;
   if (s.charCodeAt(j) === 32) {
     const year = digits4(s, j + 1);
     if (year >= 0 && !isDigit(s.charCodeAt(j + 5))) {
@@ -261,7 +260,7 @@ function parseEpoch(s: string, i: number): number {
     ms = value * 1000;
     if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
       ms += fractionMs(s, j + 1);
-      j = pos;
+      j = scratch.pos;
     }
   } else if (n === 13) {
     if (value < 1e12 || value > MAX_EPOCH_S * 1000) return NaN;
@@ -284,11 +283,11 @@ function parseDmy(s: string, i: number, ctx: TimestampContext): number {
   if (year < 0 || (t !== 58 && t !== 32) || !validDate(year, month, day)) return NaN;
   const ms = parseTime(s, i + 12);
   if (ms < 0) return NaN;
-  parseZone(s, pos);
+  parseZone(s, scratch.pos);
   return toEpoch(year, month, day, ms, ctx);
 }
 
-/** `HH:mm:ss[.frac|,frac]` (or dotted `HH.mm.ss`): ms of the day, -1 if absent; sets `pos`. */
+/** `HH:mm:ss[.frac|,frac]` (or dotted `HH.mm.ss`): ms of the day, -1 if absent; sets `scratch.pos`. */
 function parseTime(s: string, i: number): number {
   const h = digits2(s, i);
   const sep = s.charCodeAt(i + 2);
@@ -298,13 +297,13 @@ function parseTime(s: string, i: number): number {
   const sec = digits2(s, i + 6);
   if (sec < 0 || sec > 60 || isDigit(s.charCodeAt(i + 8))) return -1;
   let ms = ((h * 60 + m) * 60 + sec) * 1000;
-  pos = i + 8;
-  const f = s.charCodeAt(pos);
-  if ((f === 46 || f === 44) && isDigit(s.charCodeAt(pos + 1))) ms += fractionMs(s, pos + 1);
+  scratch.pos = i + 8;
+  const f = s.charCodeAt(scratch.pos);
+  if ((f === 46 || f === 44) && isDigit(s.charCodeAt(scratch.pos + 1))) ms += fractionMs(s, scratch.pos + 1);
   return ms;
 }
 
-/** The first three digits of a fraction as ms; consumes all its digits (sets `pos`). */
+/** The first three digits of a fraction as ms; consumes all its digits (sets `scratch.pos`). */
 function fractionMs(s: string, i: number): number {
   let ms = 0;
   let k = 0;
@@ -313,19 +312,19 @@ function fractionMs(s: string, i: number): number {
     k++;
   }
   for (let p = k; p < 3; p++) ms *= 10;
-  pos = i + k;
+  scratch.pos = i + k;
   return ms;
 }
 
 /**
  * A zone right after the time: `Z`, `±HH:MM`, `±HHMM`, `±HH`, or after one space `±HHMM`,
- * `±HH:MM`, `UTC`, `GMT`. Sets `zoneMinutes` (NaN when none).
+ * `±HH:MM`, `UTC`, `GMT`. Sets `scratch.zoneMinutes` (NaN when none).
  */
 function parseZone(s: string, i: number): void {
-  zoneMinutes = NaN;
+  scratch.zoneMinutes = NaN;
   let c = s.charCodeAt(i);
   if (c === 90 /* Z */ && !isLetter(s.charCodeAt(i + 1))) {
-    zoneMinutes = 0;
+    scratch.zoneMinutes = 0;
     return;
   }
   let spaced = false;
@@ -334,7 +333,7 @@ function parseZone(s: string, i: number): void {
     i++;
     c = s.charCodeAt(i);
     if ((c === 85 && s.charCodeAt(i + 1) === 84 && s.charCodeAt(i + 2) === 67) || (c === 71 && s.charCodeAt(i + 1) === 77 && s.charCodeAt(i + 2) === 84)) {
-      if (!isLetter(s.charCodeAt(i + 3))) zoneMinutes = 0;
+      if (!isLetter(s.charCodeAt(i + 3))) scratch.zoneMinutes = 0;
       return;
     }
   }
@@ -354,12 +353,12 @@ function parseZone(s: string, i: number): void {
     next = i + 3;
   }
   if (m < 0 || m > 59 || isDigit(s.charCodeAt(next))) return;
-  zoneMinutes = (c === 45 ? -1 : 1) * (h * 60 + m);
+  scratch.zoneMinutes = (c === 45 ? -1 : 1) * (h * 60 + m);
 }
 
 function toEpoch(year: number, month: number, day: number, msOfDay: number, ctx: TimestampContext): number {
   const local = daysFromCivil(year, month, day) * DAY_MS + msOfDay;
-  const offset = zoneMinutes === zoneMinutes ? zoneMinutes : ctx.timeZoneOffsetMinutes;
+  const offset = scratch.zoneMinutes === scratch.zoneMinutes ? scratch.zoneMinutes : ctx.timeZoneOffsetMinutes;
   return local - offset * MINUTE_MS;
 }
 
@@ -383,7 +382,7 @@ function yearless(month: number, day: number, msOfDay: number, ctx: TimestampCon
     ctx.lastYearlessMs = local;
     ctx.lastMonth = month;
   }
-  const offset = zoneMinutes === zoneMinutes ? zoneMinutes : ctx.timeZoneOffsetMinutes;
+  const offset = scratch.zoneMinutes === scratch.zoneMinutes ? scratch.zoneMinutes : ctx.timeZoneOffsetMinutes;
   return local - offset * MINUTE_MS;
 }
 
