@@ -157,6 +157,7 @@ export class LogRun {
     this.executor = new PipelineExecutor(this.graph, this.instances, this.breakers, {
       onError: (node, record, error) => {
         const item = this.errors.add(node.config.id, record.lineNo, record.text, error);
+        if (record.ts !== undefined) item.ts = record.ts;
         this.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
       },
       onTraces: (traces) => {
@@ -447,8 +448,9 @@ export class LogRun {
 }
 
 /** A trace's final status: emitted if any copy left the pipeline, else error if it failed, else dropped. */
-function finishTrace({ lineNo, offset, text, steps, emitted, failed }: TraceInFlight): Trace {
-  return { lineNo, offset, text, status: emitted ? 'emitted' : failed ? 'error' : 'dropped', steps };
+function finishTrace({ lineNo, offset, ts, text, steps, emitted, failed }: TraceInFlight): Trace {
+  const status = emitted ? 'emitted' : failed ? 'error' : 'dropped';
+  return ts === undefined ? { lineNo, offset, text, status, steps } : { lineNo, offset, ts, text, status, steps };
 }
 
 function round(value: number, digits: number): number {

@@ -26,6 +26,7 @@ export interface LogRecord {
 export interface TraceInFlight {
   lineNo: number;
   offset: number;
+  ts?: number;
   text: string;
   steps: TraceStep[];
   /** Some copy of the line left the pipeline / failed somewhere. */

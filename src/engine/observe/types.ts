@@ -28,6 +28,8 @@ export interface TraceStep {
 export interface Trace {
   lineNo: number;
   offset: number;
+  /** The line's own time (epoch ms), when it has a timestamp. */
+  ts?: number;
   /** The original line. */
   text: string;
   status: TraceStatus;
@@ -53,6 +55,8 @@ export interface TracesSection {
 export interface ProcessorErrorItem {
   processor: string;
   lineNo: number;
+  /** The line's own time (epoch ms), when it has a timestamp. */
+  ts?: number;
   /** The line as the processor received it. */
   text: string;
   /** The exception's name, e.g. JsonParseError. */

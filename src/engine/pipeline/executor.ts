@@ -94,7 +94,7 @@ export class PipelineExecutor {
 
   /** Starts tracing a record (call before `process`). */
   trace(record: LogRecord): void {
-    const trace: TraceInFlight = { lineNo: record.lineNo, offset: record.offset, text: record.text, steps: [], emitted: false, failed: false };
+    const trace: TraceInFlight = { lineNo: record.lineNo, offset: record.offset, ts: record.ts, text: record.text, steps: [], emitted: false, failed: false };
     record.trace = trace;
     this.batchTraces.push(trace);
   }
@@ -249,6 +249,7 @@ export class PipelineExecutor {
     trace = {
       lineNo: record.lineNo,
       offset: record.offset,
+      ts: record.ts,
       text: record.original ?? record.text,
       steps: this.ancestry[node.index].map(({ node: from, edge }) => ({
         processor: from.config.id,
