@@ -11,13 +11,34 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       manifest: {
+        id: '/',
         name: 'Linesight',
         short_name: 'Linesight',
         description: 'Offline log analyzer: your logs never leave the machine.',
+        start_url: '/',
+        scope: '/',
         theme_color: '#1d2433',
-        background_color: '#ffffff',
+        background_color: '#1d2433',
         display: 'standalone',
-        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' }],
+        categories: ['developer', 'utilities'],
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        // Double-clicking a log file opens it in the installed app (read with launchQueue).
+        file_handlers: [
+          {
+            action: '/',
+            accept: {
+              'text/plain': ['.log', '.txt', '.out'],
+              'application/gzip': ['.gz'],
+              'application/x-ndjson': ['.jsonl', '.ndjson'],
+            },
+          },
+        ],
+        launch_handler: { client_mode: 'focus-existing' },
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,log}'],
@@ -34,7 +55,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['test/engine/**/*.test.ts', 'test/store/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/store/**/*.test.ts', 'test/worker/**/*.test.ts'],
         },
       },
       {
