@@ -51,6 +51,29 @@ export interface Report {
   metrics: MetricsSection;
 }
 
+/**
+ * A run's status as a report file may carry it: a stored run is also `interrupted` (its tab went
+ * away) or `running` (another tab still runs it; the report is its last checkpoint).
+ */
+export type AnyReportStatus = Report['run']['status'] | 'interrupted' | 'running';
+
+/** Items per list a stored run keeps, or that were evicted (metric points: merged). */
+export interface RetentionCounts {
+  traces: number;
+  errors: number;
+  events: number;
+  metricPoints: number;
+}
+
+/**
+ * Any `linesight.report/v1` document: a finished run's Report, or a stored run's (with
+ * `retention` and the wider status). Exports and imports take this shape.
+ */
+export type AnyReport = Omit<Report, 'run'> & {
+  run: Omit<Report['run'], 'status'> & { status: AnyReportStatus };
+  retention?: { caps: RetentionCounts; evicted: RetentionCounts };
+};
+
 /** The report's sections that come from the run's metrics (charts, health, alerts). */
 export type MetricsReport = Pick<Report, 'levels' | 'timeRange' | 'timeline' | 'health' | 'alerts' | 'metrics'>;
 
