@@ -6,6 +6,7 @@ import {
   sniffBinary,
   type BlobLike,
 } from './lines/index.ts';
+import { FormatStage } from './formats/stage.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import type { NamedPoint } from './metrics/series.ts';
 import type { TimelineColumns } from './metrics/timeline.ts';
@@ -25,7 +26,7 @@ import {
 import type { PipelineConfig } from './pipeline/config.ts';
 import { PipelineExecutor, PipelineStopped, type NodeCounters } from './pipeline/executor.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
-import type { ProcessorInstance } from './processors/types.ts';
+import type { ProcessorInstance, RunContext } from './processors/types.ts';
 import { buildReport, type MetricsReport, type Observations, type Report } from './report/report.ts';
 import type { CounterState, RunSnapshot, RunStatus } from './snapshot.ts';
 import type { LineBatch, LogRecord, TraceInFlight } from './types.ts';
@@ -102,6 +103,9 @@ export class LogRun {
   private readonly errors: ErrorCollector;
   private readonly events: EventLog;
   private readonly metrics: RunMetrics;
+  /** Present when the pipeline has a `parse` processor: lines become parsed entries as read. */
+  private readonly format: FormatStage | null;
+  private readonly context: RunContext = { parser: null };
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly interval: number;
@@ -146,7 +150,15 @@ export class LogRun {
           by,
         }),
     });
-    this.instances = instantiate(this.graph);
+    const parse = config.processors.find((p) => p.type === 'parse');
+    this.format = parse
+      ? new FormatStage({
+          format: parse.params.format as string,
+          multiline: parse.params.multiline as boolean,
+          timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
+        })
+      : null;
+    this.instances = instantiate(this.graph, this.context);
     this.breakers = this.graph.nodes.map(({ config: processor }) =>
       processor.circuit === null
         ? null
@@ -218,6 +230,7 @@ export class LogRun {
       }
       if (this.status === 'running') {
         await this.handle(this.splitter.finish());
+        if (this.format) await this.process(this.format.finish());
         this.stop('completed');
       }
     } catch (error) {
@@ -245,11 +258,20 @@ export class LogRun {
         level: undefined,
         ts: undefined,
         fields: undefined,
+        parsedText: undefined,
         original: tracing ? text : undefined,
         trace: undefined,
       };
     }
+    await this.process(this.format ? this.format.push(records) : records);
+  }
+
+  /** Records (lines, or parsed entries) through metrics, tracing and the pipeline, then to the output. */
+  private async process(records: LogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.format) this.context.parser = this.format.parser;
     this.metrics.ingest(records);
+    const tracing = this.traces.enabled;
     if (tracing) {
       for (let i = 0; i < records.length; i++) if (this.traces.samples(records[i].lineNo)) this.executor.trace(records[i]);
     }
@@ -390,6 +412,7 @@ export class LogRun {
       health: this.metrics.healthSection(),
       alerts: this.metrics.alertViews(),
       points: this.newPoints(),
+      format: this.format?.section() ?? null,
       ...(this.message ? { message: this.message } : {}),
     };
   }
@@ -419,6 +442,7 @@ export class LogRun {
       health: this.metrics.healthSection(),
       alerts: this.metrics.alertViews(),
       metrics: this.metrics.metricsSection(),
+      format: this.format?.section() ?? null,
     };
   }
 

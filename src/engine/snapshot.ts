@@ -1,5 +1,6 @@
 /** What the worker tells the UI while a run is live: small aggregates, never lines. */
 
+import type { FormatSection } from './formats/stage.ts';
 import type { AlertView } from './metrics/alerts.ts';
 import type { HealthSection } from './metrics/health.ts';
 import type { NamedPoint } from './metrics/series.ts';
@@ -87,6 +88,8 @@ export interface RunSnapshot {
   alerts: AlertView[];
   /** Series points (throughput, latency, time share) added since the previous snapshot. */
   points: NamedPoint[];
+  /** The detected (or chosen) log format, once known, when the pipeline parses. */
+  format: FormatSection | null;
   /** Why the run stopped early or failed, in words a user understands. */
   message?: string;
 }
@@ -141,5 +144,6 @@ export function initialSnapshot(
     health: { status: 'HEALTHY', reasons: [], bottleneck: null, recentThroughputLps: 0 },
     alerts: [],
     points: [],
+    format: null,
   };
 }

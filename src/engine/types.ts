@@ -16,6 +16,8 @@ export interface LogRecord {
   /** The line's own time (epoch ms), when it has a timestamp. */
   ts?: number;
   fields?: Record<string, unknown>;
+  /** The text the run's parser read `level`, `ts` and `fields` from (a reference): a `parse` processor re-parses only when the text changed since. */
+  parsedText?: string;
   /** The line as read, kept (a reference, not a copy) only while tracing is on. */
   original?: string;
   /** Set on lines being traced: the executor records each step here. */

@@ -59,6 +59,7 @@ export function snapshot(runId: string, over: Partial<RunSnapshot> = {}): RunSna
     health: { status: 'DEGRADED', reasons: ["errors in 'parse': 10% of lines (threshold 1%)"], bottleneck: { processor: 'parse', linesPerSec: 800_000 }, recentThroughputLps: 10_000 },
     alerts: [],
     points: [],
+    format: null,
     ...over,
   };
 }

@@ -246,6 +246,7 @@ describe('interrupted runs', () => {
       health: last.health,
       alerts: last.alerts,
       metrics: { intervalMs: 1000, series: {} },
+      format: null,
       retention: { caps: CAPS, evicted: { traces: 0, errors: 0, events: 0, metricPoints: 0 } },
     });
   });

@@ -69,10 +69,12 @@ export class RunMetrics {
     const { clock, timeline, minutes } = this;
     for (let i = 0; i < records.length; i++) {
       const record = records[i];
-      const level = detectLevel(record.text);
+      // Parsed entries come with their level and time; plain lines are looked at here.
+      const parsed = record.parsedText !== undefined;
+      const level = parsed ? record.level! : detectLevel(record.text);
       record.level = level;
       const levelIndex = LEVEL_INDEX.get(level)!;
-      const ts = extractTimestamp(record.text, clock);
+      const ts = parsed ? (record.ts ?? null) : extractTimestamp(record.text, clock);
       if (ts === null) {
         timeline.addUntimed(levelIndex);
       } else {

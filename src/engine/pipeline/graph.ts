@@ -1,5 +1,5 @@
 import { registry } from '../processors/registry.ts';
-import type { ProcessorInstance, ProcessorModule } from '../processors/types.ts';
+import type { ProcessorInstance, ProcessorModule, RunContext } from '../processors/types.ts';
 import type { Result } from '../types.ts';
 import type { ConfigIssue, PipelineConfig, ProcessorConfig } from './config.ts';
 
@@ -138,6 +138,6 @@ export function branchTargets(processor: ProcessorConfig): { id: string; path: s
 }
 
 /** Creates a fresh instance of every processor: state (counts, counters) belongs to one run. */
-export function instantiate(graph: PipelineGraph): ProcessorInstance[] {
-  return graph.nodes.map((node) => node.module.create(node.config.params));
+export function instantiate(graph: PipelineGraph, context: RunContext = { parser: null }): ProcessorInstance[] {
+  return graph.nodes.map((node) => node.module.create(node.config.params, context));
 }

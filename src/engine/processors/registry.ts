@@ -4,13 +4,14 @@ import { json } from './json.ts';
 import { level } from './level.ts';
 import { lineCounter } from './line_counter.ts';
 import { lowercase } from './lowercase.ts';
+import { parse } from './parse.ts';
 import { router } from './router.ts';
 import type { ProcessorDescriptor, ProcessorModule } from './types.ts';
 import { uppercase } from './uppercase.ts';
 
 /** Every processor type by type id, in reference order: text, parsing, statistics, routing. */
 export const registry: ReadonlyMap<string, ProcessorModule> = new Map(
-  [filter, uppercase, lowercase, lineCounter, level, json, counter, router].map((module) => [
+  [filter, uppercase, lowercase, lineCounter, parse, level, json, counter, router].map((module) => [
     module.descriptor.type,
     module,
   ]),

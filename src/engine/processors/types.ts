@@ -1,3 +1,4 @@
+import type { ParsedFields } from '../formats/types.ts';
 import type { LogRecord } from '../types.ts';
 
 /** One parameter of a processor type, as shown in the reference and checked by config validation. */
@@ -44,9 +45,17 @@ export type ProcessorInstance =
 /** Params after validation: defaults filled in, types checked, regexes compile. */
 export type Params = Record<string, unknown>;
 
+/**
+ * What a run shares with its processors. `parser` is set once the run has detected the file's
+ * format (before the first line reaches a processor), and only when the pipeline parses.
+ */
+export interface RunContext {
+  parser: { parse(text: string): ParsedFields } | null;
+}
+
 export interface ProcessorModule {
   descriptor: ProcessorDescriptor;
-  create(params: Params): ProcessorInstance;
+  create(params: Params, context?: RunContext): ProcessorInstance;
   /** Routers only: branch name -> ids of the processors it feeds. */
   branches?(params: Params): Record<string, string[]>;
   /** Checks across params that ParamSpec cannot say; returns the offending param path and reason. */

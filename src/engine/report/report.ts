@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../pipeline/config.ts';
+import type { FormatSection } from '../formats/stage.ts';
 import type { AlertView } from '../metrics/alerts.ts';
 import type { HealthSection } from '../metrics/health.ts';
 import type { MetricsSection } from '../metrics/series.ts';
@@ -49,6 +50,8 @@ export interface Report {
   alerts: AlertView[];
   /** Series over the run's time: lines_per_sec, bytes_per_sec, p95_us:<id>, utilization:<id>. */
   metrics: MetricsSection;
+  /** The log format, when the pipeline parses (a `parse` processor); null otherwise. */
+  format: FormatSection | null;
 }
 
 /**
@@ -75,7 +78,7 @@ export type AnyReport = Omit<Report, 'run'> & {
 };
 
 /** The report's sections that come from the run's metrics (charts, health, alerts). */
-export type MetricsReport = Pick<Report, 'levels' | 'timeRange' | 'timeline' | 'health' | 'alerts' | 'metrics'>;
+export type MetricsReport = Pick<Report, 'levels' | 'timeRange' | 'timeline' | 'health' | 'alerts' | 'metrics' | 'format'>;
 
 /** The run's traces, errors and events: what the Journeys, Errors and Events views show. */
 export interface Observations {
@@ -143,6 +146,7 @@ export function metricsReportFromSnapshot(snapshot: RunSnapshot, metrics: Metric
     health: snapshot.health,
     alerts: snapshot.alerts,
     metrics,
+    format: snapshot.format,
   };
 }
 
