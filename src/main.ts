@@ -2,10 +2,12 @@ import { mount } from 'svelte';
 import { registerSW } from 'virtual:pwa-register';
 import { EngineClient } from './worker/client.ts';
 import App from './ui/App.svelte';
+import { Library } from './ui/library.svelte.ts';
 import { Session } from './ui/session.svelte.ts';
 import './ui/app.css';
 
-const session = new Session(new EngineClient());
+// The history, settings and saved pipelines are read on this thread (src/store); runs are written by the worker.
+const session = new Session(new EngineClient(), new Library());
 
 // The service worker makes the app work offline. A new version waits for the user's click
 // (the banner is disabled during a run) rather than reloading the tab under a live analysis.

@@ -93,3 +93,10 @@ export function codeSpans(text: string): { text: string; code: boolean }[] {
     .map((part, i) => ({ text: part, code: i % 2 === 1 }))
     .filter((part) => part.text !== '');
 }
+
+/** An ISO timestamp as local date and time to the second, sortable as text: "2026-01-01 12:00:05". */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}

@@ -1,5 +1,6 @@
 import {
   eventsToNdjson,
+  initialSnapshot,
   reportFileName,
   type ConfigIssue,
   type EngineClient,
@@ -10,20 +11,31 @@ import {
   type Report,
   type RunResult,
   type RunSnapshot,
+  type StorageStatus,
   type Trace,
   type TracePolicy,
 } from '../worker/client.ts';
+import type { RetentionIssue, RetentionSettings } from '../store/index.ts';
 import { download } from './download.ts';
+import type { Library } from './library.svelte.ts';
+import { headView, storedView, type StoredRunView } from './stored.ts';
 import { DEFAULT_PRESET, presetOf, presetText } from './presets.ts';
+import { AlertsState } from './alerts.svelte.ts';
+import { RunCharts } from './charts.svelte.ts';
+import type { TimeFilter } from './time-filter.ts';
+import type { AlertUserAction, AlertView } from '../worker/client.ts';
 
 /** What the session needs of the engine; tests hand in a fake. */
 export type Engine = Pick<
   EngineClient,
-  'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations'
+  'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations' | 'alertAction'
 >;
 
+/** The parts of the app: the run area, the Runs history, Settings. */
+export type Section = 'analyze' | 'history' | 'settings';
+
 /** The tabs of the run area. */
-export type View = 'stats' | 'graph' | 'journeys' | 'errors' | 'events' | 'processors';
+export type View = 'stats' | 'charts' | 'graph' | 'journeys' | 'errors' | 'events' | 'alerts' | 'processors';
 export type TraceMode = TracePolicy['mode'];
 
 /** Views that show traces, errors or events: only these make a live run's details worth fetching. */
@@ -81,6 +93,8 @@ export class Session {
   busy = $state(false);
   cancelling = $state(false);
   keepOutput = $state(true);
+  /** Keep the next run in the history (IndexedDB); off, nothing of it is stored on this device. */
+  keepInHistory = $state(true);
   /** Run options for tracing; off costs the run nothing. */
   traceEnabled = $state(false);
   traceMode = $state<TraceMode>('sample');
@@ -105,6 +119,18 @@ export class Session {
   notice = $state<string | null>(null);
   /** Set when a new version of the app is waiting; calling it reloads into that version. */
   update = $state.raw<(() => void) | null>(null);
+  /** The part of the app shown. */
+  section = $state<Section>('analyze');
+  /** A run opened from the history, shown read-only in place of the live one; null: the live view. */
+  stored = $state.raw<StoredRunView | null>(null);
+  /** What the worker last said about keeping the live run in the history. */
+  storage = $state.raw<StorageStatus | null>(null);
+  /** Series and levels timeline of the live (or last) run, for the Charts tab. */
+  readonly charts = new RunCharts();
+  /** Alerts of the live (or last) run, and what the user does with them. */
+  readonly alerts = new AlertsState((id, action, untilMs) => this.alertAction(id, action, untilMs));
+  /** The log-time range picked on the levels chart; Journeys and Errors apply it. */
+  timeFilter = $state.raw<TimeFilter | null>(null);
 
   /** Resolves once the processor list is known and the default pipeline applied. */
   readonly ready: Promise<void>;
@@ -119,9 +145,20 @@ export class Session {
   private observing = false;
   /** The snapshot's observed counts when details were last fetched: unchanged counts, nothing new. */
   private observedKey = '';
+  /** Bumped by every openStored() and backToLive(): a slow read must not land after the user moved on. */
+  private storedTicket = 0;
 
-  constructor(private readonly engine: Engine) {
+  /** `library`: the history, settings and saved pipelines; absent, runs are simply not kept. */
+  constructor(
+    private readonly engine: Engine,
+    readonly library: Library | null = null,
+  ) {
     this.ready = this.init();
+    this.alerts.onopen = () => this.show('alerts');
+    // The traces-kept field starts at the setting; a run may still ask for another figure.
+    void library?.ready.then(() => {
+      if (this.traceCap === DEFAULT_TRACE_CAP) this.traceCap = library.settings.tracesPerRun;
+    });
   }
 
   private async init(): Promise<void> {
@@ -153,12 +190,18 @@ export class Session {
 
     const runId = (this.runId = makeRunId(new Date()));
     this.notice = null;
+    this.stored = null;
+    this.section = 'analyze';
+    this.storage = null;
     this.result = null;
     this.cancelling = false;
     this.busy = true;
-    this.snapshot = startingSnapshot(file, runId, applied.config);
+    this.snapshot = initialSnapshot(runId, file, applied.config.processors);
     this.observations = null;
     this.observedKey = '';
+    this.charts.clear();
+    this.alerts.reset();
+    this.timeFilter = null;
     const run = this.engine.run(
       file,
       {
@@ -167,19 +210,34 @@ export class Session {
         keepOutput: this.keepOutput,
         trace: this.traceEnabled ? this.tracePolicy : null,
         traceCap: wholeIn(this.traceCap, 1, MAX_TRACE_CAP, DEFAULT_TRACE_CAP),
+        // Raw state: a plain object, which the worker message can carry.
+        ...(this.library ? { retention: this.library.settings } : {}),
+        persist: this.library !== null && this.keepInHistory,
       },
       applied.config,
       (snapshot) => {
         // Late updates of a replaced run must not overwrite the new one.
-        if (runId === this.runId) this.snapshot = snapshot;
+        if (runId !== this.runId) return;
+        this.snapshot = snapshot;
+        this.charts.update(snapshot);
+        this.alerts.update(snapshot.alerts);
+      },
+      (status) => {
+        if (runId === this.runId) this.storage = status;
+        void this.library?.refresh();
       },
     );
     this.live = run;
+    if (this.library) this.library.liveRunId = runId;
     const poll = setInterval(() => void this.refreshObservations(), OBSERVATIONS_INTERVAL_MS);
     try {
       const result = await run;
       if (runId === this.runId) {
         this.result = result;
+        if (result.storage) this.storage = result.storage;
+        // A run stopped by force has no series in its report: the live ones stay.
+        if (RunCharts.hasMetrics(result.report)) this.charts.fromReport(result.report);
+        this.alerts.load(result.report.alerts);
         // The report is the final word; a cancelled-by-force run's report has what the worker last said.
         this.observations = observationsOf(result.report) ?? this.observations;
       }
@@ -190,6 +248,9 @@ export class Session {
       }
     } finally {
       clearInterval(poll);
+      if (this.library?.liveRunId === runId) this.library.liveRunId = null;
+      void this.library?.refresh();
+      void this.library?.refreshEstimate();
       if (this.live === run) {
         this.live = null;
         this.busy = false;
@@ -298,7 +359,14 @@ export class Session {
     return this.applyPipeline(text, name);
   }
 
+  /** Downloads the shown run's report: a stored run's as read back from IndexedDB, the same document its live run gave. */
   exportReport(): void {
+    if (this.stored && !this.stored.report) return; // still reading it
+    const stored = this.stored?.report;
+    if (stored) {
+      download(new Blob([JSON.stringify(stored, null, 2)], { type: 'application/json' }), `linesight-report-${stored.run.id}.json`);
+      return;
+    }
     const report = this.result?.report;
     if (!report) return;
     const json = JSON.stringify(report, null, 2);
@@ -307,8 +375,8 @@ export class Session {
 
   /** Downloads the run's kept events, one JSON object per line. */
   exportEvents(): void {
-    const events = this.observations?.events.items;
-    const runId = this.result?.report.run.id ?? this.snapshot?.runId;
+    const events = this.shownObservations?.events.items;
+    const runId = this.stored?.runId ?? this.result?.report.run.id ?? this.snapshot?.runId;
     if (!events || !runId) return;
     download(new Blob([eventsToNdjson(events)], { type: 'application/x-ndjson' }), `linesight-events-${runId}.ndjson`);
   }
@@ -334,6 +402,103 @@ export class Session {
   dismissNotice(): void {
     this.notice = null;
   }
+
+  /** An alert action on the live or last run; the report to export follows what the engine says. */
+  private async alertAction(id: string, action: AlertUserAction, untilMs?: number): Promise<AlertView[] | null> {
+    const result = this.result;
+    const alerts = await this.engine.alertAction(id, action, untilMs);
+    if (alerts && result && result === this.result) this.result = { ...result, report: { ...result.report, alerts } };
+    return alerts;
+  }
+
+  /** The run the run area shows: a stored one opened from the history, else the live (or last) one. */
+  get shownSnapshot(): RunSnapshot | null {
+    return this.stored?.snapshot ?? this.snapshot;
+  }
+
+  get shownObservations(): Observations | null {
+    return this.stored ? this.stored.observations : this.observations;
+  }
+
+  /** The id of the run live in this tab, if any: the history shows it as running here, and never deletes it. */
+  get liveRunId(): string | null {
+    return this.busy ? this.runId : null;
+  }
+
+  showSection(section: Section): void {
+    this.section = section;
+    // Only a visible history follows the runs of other tabs.
+    this.library?.watch(section === 'history');
+    if (section === 'settings') void this.library?.refreshEstimate();
+  }
+
+  /** Shows a stored run, read-only, from IndexedDB alone. The live run of this tab is its live view. */
+  async openStored(runId: string): Promise<void> {
+    const library = this.library;
+    if (!library) return;
+    if (runId === this.liveRunId) return this.backToLive();
+    const ticket = ++this.storedTicket;
+    const started = performance.now();
+    const head = await library.loadRunHead(runId);
+    if (ticket !== this.storedTicket) return;
+    if (!head) return this.storedGone();
+    this.stored = headView(head, performance.now() - started);
+    this.showSection('analyze');
+    // Tens of thousands of rows at full caps: read after the stats are on screen.
+    const report = await library.loadRun(runId);
+    // The user may have gone back, or opened another run, meanwhile.
+    if (ticket !== this.storedTicket || this.stored?.runId !== runId) return;
+    if (!report) return this.storedGone();
+    this.stored = storedView(report, this.stored.firstMs, performance.now() - started);
+  }
+
+  private storedGone(): void {
+    this.stored = null;
+    this.notice = 'That run is no longer stored (it was deleted or evicted).';
+    void this.library?.refresh();
+  }
+
+  backToLive(): void {
+    this.storedTicket++;
+    this.stored = null;
+    this.showSection('analyze');
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (runId === this.liveRunId) return;
+    if (this.stored?.runId === runId) this.stored = null;
+    await this.library?.deleteRun(runId);
+  }
+
+  async clearRuns(): Promise<void> {
+    await this.library?.clearRuns();
+    const kept = new Set(this.library?.runs.map((run) => run.id));
+    if (this.stored && !kept.has(this.stored.runId)) this.stored = null;
+  }
+
+  /** Saves retention settings; they apply from the next run. The traces-kept field follows. */
+  async saveSettings(values: RetentionSettings): Promise<RetentionIssue[]> {
+    const library = this.library;
+    if (!library) return [{ path: '', message: 'Settings cannot be kept in this browser.' }];
+    const issues = await library.saveSettings(values);
+    if (!issues.length) this.traceCap = values.tracesPerRun;
+    return issues;
+  }
+
+  /** Keeps the editor's text under a name. Returns what went wrong, or null. */
+  async savePipelineAs(name: string): Promise<string | null> {
+    return this.library ? this.library.savePipeline(name, this.pipelineText) : 'Pipelines cannot be kept in this browser.';
+  }
+
+  /** Puts a saved pipeline in the editor and applies it under its name. */
+  async pickSavedPipeline(name: string): Promise<boolean> {
+    const saved = this.library?.pipelines.find((p) => p.name === name);
+    return saved ? this.applyPipeline(saved.text, name) : false;
+  }
+
+  async deleteSavedPipeline(name: string): Promise<void> {
+    await this.library?.deletePipeline(name);
+  }
 }
 
 /** Sortable, readable and URL-safe: `20261122-224100-x7k2`. */
@@ -341,41 +506,6 @@ export function makeRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const random = crypto.getRandomValues(new Uint32Array(1))[0].toString(36).padStart(4, '0').slice(-4);
   return `${stamp}-${random}`;
-}
-
-/** Shown until the worker's first update, so the table lists the pipeline at once. */
-function startingSnapshot(file: File, runId: string, config: PipelineConfig): RunSnapshot {
-  return {
-    runId,
-    status: 'running',
-    file: { name: file.name, size: file.size },
-    startedAt: new Date().toISOString(),
-    elapsedMs: 0,
-    bytesRead: 0,
-    linesRead: 0,
-    linesPerSec: 0,
-    bytesPerSec: 0,
-    etaMs: null,
-    processors: config.processors.map(({ id, type }) => ({
-      id,
-      type,
-      linesIn: 0,
-      linesOut: 0,
-      dropped: 0,
-      errors: 0,
-      timeMs: 0,
-      circuit: 'closed',
-      circuitOpenings: 0,
-      errorPolicy: 'drop',
-      bypassed: 0,
-    })),
-    totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
-    input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
-    counters: [],
-    // Edges come with the worker's first update (the engine owns how `next` and routes connect).
-    graph: { nodes: config.processors.map(({ id, type }) => ({ id, type })), edges: [] },
-    observed: { traces: 0, errors: 0, events: 0 },
-  };
 }
 
 /** The report's traces, errors and events, when it has them. */

@@ -1,10 +1,13 @@
+import type { AlertView } from '../engine/metrics/alerts.ts';
 import { parsePipeline } from '../engine/pipeline/config.ts';
 import { describeProcessors } from '../engine/processors/registry.ts';
-import type { TracePolicy } from '../engine/observe/types.ts';
-import type { Observations, Report } from '../engine/report/report.ts';
+import { MAX_TRACES, type TracePolicy } from '../engine/observe/types.ts';
+import { toConfigJson, type Observations, type Report } from '../engine/report/report.ts';
 import { LogRun } from '../engine/run.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
+import { clampRetention, DEFAULT_RETENTION, loadRetention, runCaps, type RetentionSection, type RetentionSettings } from '../store/index.ts';
 import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
+import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
 export interface StartRun {
   runId: string;
@@ -14,13 +17,20 @@ export interface StartRun {
   keepOutput: boolean;
   /** Which lines to trace through the pipeline; null: tracing off. */
   trace: TracePolicy | null;
-  /** Traces kept (most recent), 1 to 10,000. */
+  /** Traces kept (most recent), 1 to 10,000; it overrides the retention setting's traces per run for this run. */
   traceCap: number;
+  /** Retention settings in force (the UI's, as saved in Settings); absent: those stored, or the defaults. */
+  retention?: RetentionSettings;
+  /** false: keep this run out of IndexedDB (benchmarks compare with and without). Default true. */
+  persist?: boolean;
 }
 
 export interface RunResult {
-  report: Report;
+  /** The engine's report plus `retention`; a run the client had to stop by force has none. */
+  report: Report & { retention?: RetentionSection };
   output: OutputSummary | null;
+  /** How the run was kept in the history; null when it was not tried (persist: false). */
+  storage: StorageStatus | null;
 }
 
 let current: AbortController | null = null;
@@ -35,11 +45,24 @@ export const api = {
     return parsePipeline(text);
   },
 
-  async run(file: File, start: StartRun, onSnapshot: (snapshot: RunSnapshot) => void): Promise<RunResult> {
+  /**
+   * Runs a file, keeping it in IndexedDB as it goes (see persist.ts). `onStorage` hears how
+   * that goes: a full disk or a missing IndexedDB is told there, and never stops the run.
+   */
+  async run(
+    file: File,
+    start: StartRun,
+    onSnapshot: (snapshot: RunSnapshot) => void,
+    onStorage?: (status: StorageStatus) => void,
+  ): Promise<RunResult> {
     const config = parsePipeline(start.pipeline);
     if (!config.ok) throw new Error(config.error.map((i) => `${i.path}: ${i.message}`).join('\n'));
     current?.abort();
     const controller = (current = new AbortController());
+    const persist = start.persist !== false;
+    const store = persist ? await workerStore() : null;
+    const settings = clampRetention(start.retention ?? (store?.db ? await loadRetention(store.db).catch(() => DEFAULT_RETENTION) : DEFAULT_RETENTION));
+    const caps = { ...runCaps(settings), traces: wholeIn(start.traceCap, 1, MAX_TRACES, settings.tracesPerRun) };
     const output = start.keepOutput ? await OpfsOutput.open() : undefined;
     const run = new LogRun(
       file,
@@ -49,15 +72,31 @@ export const api = {
         fileName: file.name,
         signal: controller.signal,
         trace: start.trace,
-        caps: { traces: start.traceCap },
+        caps: { traces: caps.traces, errors: caps.errors, events: caps.events },
       },
       { onSnapshot, output },
     );
     latest = run;
+    const persister = store
+      ? new RunPersister(run, {
+          db: store.db,
+          reason: store.db ? undefined : store.reason,
+          settings,
+          caps,
+          pipeline: toConfigJson(config.value),
+          tracePolicy: start.trace,
+          onStatus: (status) => void onStorage?.(status),
+        })
+      : null;
+    await persister?.start();
+    let finished = false;
     try {
       const report = await run.execute();
-      return { report, output: output?.summary ?? null };
+      const final: RunReport = persister ? await persister.finish(report) : { ...report, retention: retentionOf(report, caps) };
+      finished = true;
+      return { report: final, output: output?.summary ?? null, storage: persister?.status ?? null };
     } finally {
+      if (!finished) persister?.abandon();
       if (current === controller) current = null;
     }
   },
@@ -71,7 +110,33 @@ export const api = {
     return latest?.observations() ?? null;
   },
 
+  /**
+   * What a person does with an alert of the live or last run: acknowledge, resolve, or suppress
+   * it until a time (epoch ms). Returns the alerts as they now are (null: no such run or alert).
+   */
+  alertAction(id: string, action: AlertUserAction, untilMs?: number): AlertView[] | null {
+    const alerts = latest?.alerts;
+    if (!alerts) return null;
+    const now = Date.now();
+    const done =
+      action === 'acknowledge'
+        ? alerts.acknowledge(id, now)
+        : action === 'resolve'
+          ? alerts.resolve(id, now)
+          : action === 'unsuppress'
+            ? alerts.unsuppress(id, now)
+            : alerts.suppress(id, untilMs ?? now + 3_600_000, now);
+    return done ? alerts.alerts() : null;
+  },
+
   latestOutputFile,
 };
 
+export type AlertUserAction = 'acknowledge' | 'resolve' | 'suppress' | 'unsuppress';
+
 export type WorkerApi = typeof api;
+
+function wholeIn(value: unknown, min: number, max: number, fallback: number): number {
+  const n = typeof value === 'number' ? value : NaN;
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : fallback;
+}

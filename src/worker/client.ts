@@ -3,7 +3,9 @@ import { buildReport, metricsReportFromSnapshot } from '../engine/report/report.
 import type { PipelineConfig } from '../engine/pipeline/config.ts';
 import type { Observations } from '../engine/report/report.ts';
 import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
-import type { RunResult, StartRun, WorkerApi } from './api.ts';
+import type { AlertView } from '../engine/metrics/alerts.ts';
+import type { AlertUserAction, RunResult, StartRun, WorkerApi } from './api.ts';
+import type { StorageStatus } from './persist.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
 export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
@@ -25,9 +27,17 @@ export { COMMON_PARAMS } from '../engine/pipeline/common-params.ts';
 export type { CounterState, ProcessorStats, RunSnapshot, RunStatus, Totals } from '../engine/snapshot.ts';
 export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
-export type { RunResult, StartRun };
+export type { AlertUserAction, RunResult, StartRun };
+export type { AlertHistoryEntry, AlertSeverity, AlertState, AlertView } from '../engine/metrics/alerts.ts';
+export type { HealthSection } from '../engine/metrics/health.ts';
+export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/series.ts';
+export type { TimelineColumns, TimelineSection, TimeRange } from '../engine/metrics/timeline.ts';
+export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/histogram.ts';
+export type { StorageStatus } from './persist.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export { initialSnapshot } from '../engine/snapshot.ts';
+
+const FORCE_STOPPED_STORAGE = 'The engine was stopped: the history keeps this run as interrupted, as of its last checkpoint.';
 
 /** How long a cancelled run may take to stop by itself before its worker is terminated. */
 const CANCEL_GRACE_MS = 1000;
@@ -64,7 +74,13 @@ export class EngineClient {
    * Runs a file. Resolves with the report also when the run is cancelled or fails on bad input;
    * rejects only when the worker itself breaks.
    */
-  async run(file: File, start: StartRun, config: PipelineConfig, onSnapshot: (s: RunSnapshot) => void): Promise<RunResult> {
+  async run(
+    file: File,
+    start: StartRun,
+    config: PipelineConfig,
+    onSnapshot: (s: RunSnapshot) => void,
+    onStorage?: (status: StorageStatus) => void,
+  ): Promise<RunResult> {
     let last: RunSnapshot | null = null;
     this.lastObservations = null;
     const remember = (snapshot: RunSnapshot) => {
@@ -83,11 +99,14 @@ export class EngineClient {
         };
         onSnapshot(final);
         const observed = this.lastObservations ?? emptyObservations(start);
-        resolve({ report: buildReport(final, config, observed, metricsReportFromSnapshot(final), new Date()), output: null });
+        // The terminated worker took the run's lock with it: the history shows its last checkpoint as interrupted.
+        const storage: StorageStatus = { state: 'unsaved', message: FORCE_STOPPED_STORAGE };
+        onStorage?.(storage);
+        resolve({ report: buildReport(final, config, observed, metricsReportFromSnapshot(final), new Date()), output: null, storage });
       };
     });
     try {
-      return await Promise.race([this.remote.run(file, start, proxy(remember)), stopped]);
+      return await Promise.race([this.remote.run(file, start, proxy(remember), onStorage ? proxy(onStorage) : undefined), stopped]);
     } finally {
       this.forceStop = null;
     }
@@ -112,6 +131,11 @@ export class EngineClient {
     const observations = await this.remote.observations();
     this.lastObservations = observations;
     return observations;
+  }
+
+  /** Acknowledge, resolve or suppress an alert of the live or last run; the alerts as they now are. */
+  alertAction(id: string, action: AlertUserAction, untilMs?: number): Promise<AlertView[] | null> {
+    return this.remote.alertAction(id, action, untilMs);
   }
 
   latestOutputFile(): Promise<File | null> {

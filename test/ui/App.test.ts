@@ -50,14 +50,16 @@ describe('App', () => {
     runs[1].finish();
   });
 
-  it('has the six run views as tabs, Stats first, and the Processors reference before any run', async () => {
+  it('has the run views as tabs, Stats first, and the Processors reference before any run', async () => {
     const { session } = await setup();
     expect(screen.getAllByRole('tab').map((t) => t.textContent?.trim())).toEqual([
       'Stats',
+      'Charts',
       'Graph',
       'Journeys',
       'Errors',
       'Events',
+      'Alerts',
       'Processors',
     ]);
     expect(tab('Stats').getAttribute('aria-selected')).toBe('true');
@@ -74,7 +76,7 @@ describe('App', () => {
     await fireEvent.keyDown(tab('Processors'), { key: 'ArrowRight' });
     expect(tab('Stats').getAttribute('aria-selected')).toBe('true');
     await fireEvent.keyDown(tab('Stats'), { key: 'ArrowRight' });
-    expect(screen.getByRole('tabpanel', { name: 'Graph' })).toBeTruthy();
+    expect(screen.getByRole('tabpanel', { name: 'Charts' })).toBeTruthy();
   });
 
   it('keeps the contract stats table on the Stats tab while a run is live, and the graph on Graph', async () => {

@@ -22,6 +22,10 @@ export function stats(id: string, type: string, counts: Partial<ProcessorStats> 
     circuitOpenings: 0,
     errorPolicy: 'drop',
     bypassed: 0,
+    p50Us: 0,
+    p95Us: 0,
+    p99Us: 0,
+    utilization: 0,
     ...counts,
   };
 }
@@ -54,6 +58,13 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
       edges: [{ from: 'level', to: 'errors', lines: 12_345 }],
     },
     observed: { traces: 0, errors: 3, events: 4 },
+    levels: { TRACE: 0, DEBUG: 100, INFO: 12_000, WARN: 200, ERROR: 44, FATAL: 1, UNKNOWN: 0 },
+    timeRange: { start: '2026-01-01T11:00:00.000Z', end: '2026-01-01T11:30:00.000Z' },
+    timeline: { starts: new Float64Array(0), counts: [], bucketMs: 60_000 },
+    health: { status: 'HEALTHY', reasons: [], bottleneck: null, recentThroughputLps: 6_000 },
+    alerts: [],
+    points: [],
+    format: null,
     ...overrides,
   };
 }

@@ -1,0 +1,126 @@
+/**
+ * The cost of persistence in real Chromium: the built app, the same file and pipeline, "Keep in
+ * history" off and on, alternating, in one tab. Chromium's IndexedDB writes to disk (relaxed
+ * durability) off the worker's thread; what the run pays is the worker's share: snapshots,
+ * drains and structured clones. Timed by the run's own `durationMs` (the engine's run, from the
+ * exported report), and by the wall time until the history says the run is kept.
+ *
+ *   npx tsx bench/persistence-browser.ts                 # bench/data/app-200MB.log, 3 runs each
+ *   npx tsx bench/persistence-browser.ts FILE --runs 5
+ *
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { writeLog } from './generate.ts';
+
+const PIPELINE = {
+  processors: [
+    { type: 'level', id: 'level' },
+    { type: 'router', id: 'start', routes: [{ branch: 'problems', levels: ['WARN', 'ERROR', 'FATAL'], next: 'problems' }], default: 'rest' },
+    { type: 'counter', id: 'problems', by: 'pattern', pattern: '\\] (\\S+):' },
+    { type: 'filter', id: 'rest', pattern: 'GET|POST' },
+  ],
+};
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+  const file = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'bench/data/app-200MB.log');
+  if (!existsSync(file)) {
+    console.log(`generating ${file} (200 MB)...`);
+    await writeLog(file, { bytes: 200e6, seed: 1 });
+  }
+  const root = resolve(import.meta.dirname, '..');
+  const outDir = await mkdtemp(join(tmpdir(), 'linesight-bench-'));
+  const shared = { root, configFile: join(root, 'vite.config.ts'), mode: 'production', logLevel: 'warn' as const, build: { outDir, emptyOutDir: true } };
+  process.env.NODE_ENV = 'production';
+  await build(shared);
+  const server = await preview({ ...shared, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+  const { port } = server.httpServer.address() as AddressInfo;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'networkidle' });
+    const pipelineFile = join(outDir, 'bench-pipeline.json');
+    await writeFile(pipelineFile, JSON.stringify(PIPELINE));
+    await page.getByLabel('Import pipeline').setInputFiles(pipelineFile);
+    await page.getByText('Applied: bench-pipeline.json').waitFor();
+    await page.getByRole('checkbox', { name: 'Keep output lines' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Trace lines' }).check();
+    await page.getByRole('combobox', { name: 'Trace policy' }).selectOption({ label: '1 in N' });
+    await page.getByLabel('N', { exact: true }).fill('100');
+
+    const time = (persist: boolean) => runOnce(page, file, persist);
+    await time(false); // warm-up: JIT and page cache
+    await time(true);
+    const off: Timing[] = [];
+    const on: Timing[] = [];
+    for (let i = 0; i < runs; i++) {
+      if (i % 2 === 0) {
+        off.push(await time(false));
+        on.push(await time(true));
+      } else {
+        on.push(await time(true));
+        off.push(await time(false));
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const mb = (await stat(file)).size / 1e6;
+    const offS = median(off.map((t) => t.runMs)) / 1000;
+    const onS = median(on.map((t) => t.runMs)) / 1000;
+    const ratio = offS / onS;
+    console.log('Persistence cost in Chromium (the built app, real IndexedDB, relaxed durability).');
+    console.log(`file: ${basename(file)} (${mb.toFixed(1)} MB), tracing 1 in 100, ${runs} run(s) each, alternating, median of the run's durationMs`);
+    console.log(`persistence off  ${offS.toFixed(3)} s  ${(mb / offS).toFixed(0)} MB/s   (until Completed: ${(median(off.map((t) => t.wallMs)) / 1000).toFixed(3)} s)`);
+    console.log(`persistence on   ${onS.toFixed(3)} s  ${(mb / onS).toFixed(0)} MB/s   (until Completed: ${(median(on.map((t) => t.wallMs)) / 1000).toFixed(3)} s, until kept in the history: ${(median(on.map((t) => t.keptMs)) / 1000).toFixed(3)} s)`);
+    console.log(`on/off throughput ${ratio.toFixed(3)}  (budget: at least 0.90) ${ratio >= 0.9 ? 'within budget' : 'OVER BUDGET'}`);
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+interface Timing {
+  runMs: number;
+  wallMs: number;
+  keptMs: number;
+}
+
+async function runOnce(page: Page, file: string, persist: boolean): Promise<Timing> {
+  const keep = page.getByRole('checkbox', { name: 'Keep in history' });
+  if (persist) await keep.check();
+  else await keep.uncheck();
+  const name = basename(file);
+  const started = performance.now();
+  await page.getByLabel('Open log file').setInputFiles(file);
+  const region = page.getByRole('region', { name: 'Run', exact: true });
+  await region.getByRole('heading', { name, exact: true }).waitFor();
+  await region.getByRole('status').filter({ hasText: /^\s*Completed\s*$/ }).waitFor({ timeout: 300_000 });
+  const wallMs = performance.now() - started;
+  if (persist) await page.getByRole('status').filter({ hasText: 'Kept in the history.' }).waitFor({ timeout: 60_000 });
+  const keptMs = performance.now() - started;
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report', exact: true }).click()]);
+  const report = JSON.parse(await readFile(await download.path(), 'utf8')) as { run: { durationMs: number } };
+  if (persist) {
+    // Keep the store as small as on the first run: each "on" run starts from the same history.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'History', exact: true }).click();
+    await page.getByRole('button', { name: 'Clear all runs' }).click();
+    await page.getByRole('button', { name: 'Delete all runs' }).click();
+    await page.getByText(/^No runs kept yet/).waitFor();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Analyze', exact: true }).click();
+  }
+  return { runMs: report.run.durationMs, wallMs, keptMs };
+}
+
+await main();

@@ -1,0 +1,396 @@
+/**
+ * The worker's persistence of a live run (src/worker/persist.ts) against fake-indexeddb: the
+ * real LogRun, the real store, a source that trickles bytes in like a big file does.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BlobLike } from '../../src/engine/lines/index.ts';
+import { formatIssues, parsePipeline, type PipelineConfig } from '../../src/engine/pipeline/config.ts';
+import { toConfigJson } from '../../src/engine/report/report.ts';
+import { LogRun, runLog } from '../../src/engine/run.ts';
+import {
+  checkpointRun,
+  createRun,
+  DEFAULT_RETENTION,
+  finishRun,
+  getRun,
+  listRuns,
+  loadRun,
+  markInterrupted,
+  runCaps,
+  type LinesightDatabase,
+  type RetentionSettings,
+} from '../../src/store/index.ts';
+import { api } from '../../src/worker/api.ts';
+import { CHECKPOINT_INTERVAL_MS, RunPersister, STORAGE_MESSAGES, type StorageStatus } from '../../src/worker/persist.ts';
+import { newRun, openTestDB, snapshot as storeSnapshot } from '../store/helpers.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function config(value: unknown): PipelineConfig {
+  const parsed = parsePipeline(value);
+  if (!parsed.ok) throw new Error(formatIssues(parsed.error));
+  return parsed.value;
+}
+
+/** Plain lines and every 5th a JSON object, so `parse` fails on most: errors and events to keep. */
+const PIPELINE = config({
+  processors: [
+    { type: 'json', id: 'parse', onError: 'pass', circuit: false },
+    { type: 'level', id: 'level' },
+    { type: 'counter', id: 'levels', by: 'level' },
+  ],
+});
+const LEVELS = ['INFO', 'WARN', 'ERROR', 'DEBUG'];
+
+function chunkText(chunk: number, lines: number): string {
+  let text = '';
+  for (let i = 0; i < lines; i++) {
+    const n = chunk * lines + i;
+    text += n % 5 === 0 ? `{"level":"info","n":${n}}\n` : `2024-05-01 10:00:00 ${LEVELS[n % 4]} line ${n}\n`;
+  }
+  return text;
+}
+
+/**
+ * A file whose bytes arrive `chunks` times, `delayMs` apart: a run that lasts long enough for
+ * checkpoints, with lines, traces, errors and events coming all along.
+ */
+function trickle(chunks: number, delayMs: number, linesPerChunk = 200): BlobLike & { text: string } {
+  const encoder = new TextEncoder();
+  const parts = Array.from({ length: chunks }, (_, c) => encoder.encode(chunkText(c, linesPerChunk)));
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  const text = parts.map((p) => new TextDecoder().decode(p)).join('');
+  return {
+    name: 'trickle.log',
+    size,
+    text,
+    slice: (start, end) => new Blob(parts).slice(start, end),
+    stream: () => {
+      let i = 0;
+      return new ReadableStream<Uint8Array<ArrayBuffer>>({
+        async pull(controller) {
+          if (i === parts.length) return controller.close();
+          if (i > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+          controller.enqueue(parts[i++]);
+        },
+      });
+    },
+  };
+}
+
+interface Harness {
+  run: LogRun;
+  persister: RunPersister;
+  statuses: StorageStatus[];
+  checkpoints: { startedAt: number; at: number; items: number; linesRead: number }[];
+  released: ReturnType<typeof vi.fn<() => void>>;
+  startedAt: number;
+}
+
+function harness(db: LinesightDatabase | null, source: BlobLike, settings: RetentionSettings = DEFAULT_RETENTION, runId = 'live'): Harness {
+  const caps = runCaps(settings);
+  const run = new LogRun(source, PIPELINE, { runId, fileName: 'trickle.log', trace: { mode: 'all' }, caps });
+  const statuses: StorageStatus[] = [];
+  const checkpoints: Harness['checkpoints'] = [];
+  const released = vi.fn<() => void>();
+  const persister = new RunPersister(run, {
+    db,
+    settings,
+    caps,
+    pipeline: toConfigJson(PIPELINE),
+    tracePolicy: { mode: 'all' },
+    holdLock: async () => released,
+    onStatus: (status) => statuses.push(status),
+    onCheckpoint: ({ startedAt, at, items, summary }) => checkpoints.push({ startedAt, at, items, linesRead: summary.linesRead }),
+  });
+  return { run, persister, statuses, checkpoints, released, startedAt: performance.now() };
+}
+
+async function runToEnd(h: Harness) {
+  await h.persister.start();
+  const report = await h.run.execute();
+  return h.persister.finish(report);
+}
+
+const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+
+/** Makes every put into `store` fail as a full disk does, until the returned function is called. */
+function fillDisk(store: string): () => void {
+  const put = IDBObjectStore.prototype.put;
+  const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+    if (this.name === store) throw quota();
+    return put.apply(this, args);
+  });
+  return () => spy.mockRestore();
+}
+
+/** Two runs from earlier days, interrupted (a `running` one might belong to another tab: never evicted). */
+async function olderRuns(db: LinesightDatabase): Promise<void> {
+  for (const [id, day] of [['old-1', 1], ['old-2', 2]] as const) {
+    const startedAt = `2025-01-0${day}T00:00:00.000Z`;
+    expect((await createRun(db, newRun(id, { startedAt }))).ok).toBe(true);
+    expect((await checkpointRun(db, id, storeSnapshot(id, { startedAt }), {})).ok).toBe(true);
+  }
+  expect(await markInterrupted(db, async () => false)).toEqual({ ok: true, value: ['old-1', 'old-2'] });
+}
+
+/** What a processor counted, without its timings (which differ from run to run). */
+const counts = (processors: { id: string; linesIn: number; linesOut: number; dropped: number; errors: number }[]) =>
+  processors.map(({ id, linesIn, linesOut, dropped, errors }) => ({ id, linesIn, linesOut, dropped, errors }));
+
+// Runs that last seconds on purpose, on a machine that may be running other test files too.
+describe('RunPersister', { timeout: 30_000 }, () => {
+  it('checkpoints a live run at least once a second, one batch per transaction, and stores its final report', async () => {
+    const db = await openTestDB();
+    const h = harness(db, trickle(70, 40));
+    const final = await runToEnd(h);
+    expect(final.run.status).toBe('completed');
+
+    // About 2.8 s of run: a checkpoint started roughly every 0.7 s, never more than a second apart
+    // (the exact cadence, free of this machine's load, is the next test's).
+    const starts = [h.startedAt, ...h.checkpoints.map((c) => c.startedAt)];
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    expect(h.checkpoints.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1000);
+    // A few transactions a second at most, each carrying what came since the last.
+    expect(Math.min(...gaps.slice(1))).toBeGreaterThanOrEqual(CHECKPOINT_INTERVAL_MS);
+    for (const c of h.checkpoints) expect(c.items).toBeGreaterThanOrEqual(100);
+    // Lines grow from checkpoint to checkpoint: each holds the run as it was then.
+    const lines = h.checkpoints.map((c) => c.linesRead);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(lines[0]).toBeGreaterThan(0);
+
+    // The stored run gives back exactly the report the run produced, retention included.
+    expect(await loadRun(db, 'live')).toEqual(final);
+    expect(final.retention).toEqual({
+      caps: runCaps(DEFAULT_RETENTION),
+      evicted: {
+        traces: final.traces.seen - final.traces.items.length,
+        errors: final.errors.total - final.errors.items.length,
+        events: final.events.seen - final.events.items.length,
+        metricPoints: 0,
+      },
+    });
+    expect(final.traces.seen).toBe(14_000);
+    expect(final.retention.evicted.traces).toBe(13_000);
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved' });
+    expect(h.released).toHaveBeenCalledTimes(1);
+    expect((await listRuns(db)).map((r) => [r.id, r.status])).toEqual([['live', 'completed']]);
+  });
+
+  it('starts a checkpoint once CHECKPOINT_INTERVAL_MS has passed since the last one started, never two at once', async () => {
+    const db = await openTestDB();
+    const run = new LogRun(trickle(1, 0), PIPELINE, { runId: 'clock' });
+    const starts: number[] = [];
+    // The timer is out of the way: the test is the clock.
+    const persister = new RunPersister(run, {
+      db,
+      settings: DEFAULT_RETENTION,
+      caps: runCaps(DEFAULT_RETENTION),
+      pipeline: toConfigJson(PIPELINE),
+      tracePolicy: null,
+      holdLock: async () => () => {},
+      tickMs: 1e9,
+      onCheckpoint: ({ startedAt }) => starts.push(startedAt),
+    });
+    await persister.start();
+    const at = async (t: number) => {
+      persister.tick(t);
+      await vi.waitFor(() => expect(persister.writing).toBe(false));
+    };
+    await at(0);
+    await at(CHECKPOINT_INTERVAL_MS - 1);
+    await at(CHECKPOINT_INTERVAL_MS);
+    await at(CHECKPOINT_INTERVAL_MS + 100);
+    expect(starts).toEqual([0, CHECKPOINT_INTERVAL_MS]);
+    // While one is being written, a due tick waits for it rather than opening a second transaction.
+    persister.tick(2 * CHECKPOINT_INTERVAL_MS);
+    expect(persister.writing).toBe(true);
+    persister.tick(10 * CHECKPOINT_INTERVAL_MS);
+    await vi.waitFor(() => expect(persister.writing).toBe(false));
+    expect(starts).toEqual([0, CHECKPOINT_INTERVAL_MS, 2 * CHECKPOINT_INTERVAL_MS]);
+    expect(CHECKPOINT_INTERVAL_MS).toBeLessThan(1000);
+    await persister.finish(await run.execute());
+  });
+
+  it('leaves the last checkpoint behind when the tab goes away: the run is interrupted with what was saved', async () => {
+    const db = await openTestDB();
+    const controller = new AbortController();
+    const source = trickle(200, 40);
+    const h = harness(db, source);
+    const run = new LogRun(source, PIPELINE, { runId: 'gone', signal: controller.signal, trace: { mode: 'all' } });
+    const persister = new RunPersister(run, {
+      db,
+      settings: DEFAULT_RETENTION,
+      caps: runCaps(DEFAULT_RETENTION),
+      pipeline: toConfigJson(PIPELINE),
+      tracePolicy: { mode: 'all' },
+      holdLock: async () => h.released,
+      onCheckpoint: ({ summary }) => {
+        h.checkpoints.push({ startedAt: 0, at: 0, items: 0, linesRead: summary.linesRead });
+        // The tab closes after the second checkpoint: the worker dies, nothing more is written.
+        if (h.checkpoints.length === 2) {
+          persister.abandon();
+          controller.abort();
+        }
+      },
+    });
+    await persister.start();
+    await run.execute();
+    expect(h.released).toHaveBeenCalledTimes(1);
+
+    expect(await markInterrupted(db, async () => false)).toEqual({ ok: true, value: ['gone'] });
+    const stored = await loadRun(db, 'gone');
+    expect(stored?.run.status).toBe('interrupted');
+    expect(stored?.run.linesRead).toBe(h.checkpoints[1].linesRead);
+    expect(stored?.run.linesRead).toBeGreaterThan(0);
+    expect(stored?.errors.items.length).toBeGreaterThan(0);
+  });
+
+  it('on a disk still full after evicting older runs, goes on unsaved, and saves the final report once there is room', async () => {
+    const db = await openTestDB();
+    await olderRuns(db);
+    const h = harness(db, trickle(60, 40));
+    await h.persister.start();
+    const restore = fillDisk('traces');
+    const done = h.run.execute();
+    await vi.waitFor(() => expect(h.statuses.some((s) => s.evicted?.length)).toBe(true), { timeout: 3000 });
+    restore();
+    const final = await h.persister.finish(await done);
+
+    const evictedStatus = h.statuses.find((s) => s.evicted?.length)!;
+    expect(evictedStatus.state).toBe('unsaved');
+    expect(evictedStatus.evicted).toEqual(['old-1', 'old-2']);
+    // The retry failed too (the disk was still full for it): the run went on unsaved, then its final report fit.
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: STORAGE_MESSAGES.savedAfterQuota });
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live']);
+    expect(await loadRun(db, 'live')).toEqual(final);
+  });
+
+  it('tells "older runs were removed" when evicting them made the checkpoint fit', async () => {
+    const db = await openTestDB();
+    await olderRuns(db);
+    const h = harness(db, trickle(40, 40));
+    await h.persister.start();
+    // Full until the first eviction, as a disk is once older runs are gone.
+    let full = true;
+    const put = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (full && this.name === 'traces') throw quota();
+      return put.apply(this, args);
+    });
+    const deleteRun = IDBObjectStore.prototype.delete;
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === 'runs') full = false;
+      return deleteRun.apply(this, args);
+    });
+    const final = await h.persister.finish(await h.run.execute());
+
+    expect(h.statuses).toContainEqual({ state: 'saving', message: STORAGE_MESSAGES.evicted(2), evicted: ['old-1', 'old-2'] });
+    expect(h.statuses.every((s) => s.state !== 'unsaved')).toBe(true);
+    expect(h.statuses.at(-1)?.state).toBe('saved');
+    expect(await loadRun(db, 'live')).toEqual(final);
+  });
+
+  it('when nothing can make room, the run goes on unsaved with the same counts as a run without persistence', async () => {
+    const db = await openTestDB();
+    const source = trickle(40, 20);
+    const alone = await runLog(source, PIPELINE, { runId: 'alone', trace: { mode: 'all' } });
+    const h = harness(db, source);
+    await h.persister.start();
+    const restore = fillDisk('traces');
+    const final = await h.persister.finish(await h.run.execute());
+    restore();
+
+    expect(h.statuses).toContainEqual({ state: 'unsaved', message: STORAGE_MESSAGES.quota });
+    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', message: STORAGE_MESSAGES.quota });
+    expect(final.run.status).toBe('completed');
+    expect(counts(final.processors)).toEqual(counts(alone.processors));
+    expect(final.totals).toEqual(alone.totals);
+    expect(final.errors.total).toBe(alone.errors.total);
+    // The record keeps its last good state (created, not finished): the next load shows it interrupted.
+    const stored = await getRun(db, 'live');
+    expect(stored?.status).toBe('running');
+    expect(h.released).toHaveBeenCalledTimes(1);
+  });
+
+  it('without IndexedDB the run works and the user is told it is not kept', async () => {
+    const h = harness(null, trickle(5, 0));
+    const final = await runToEnd(h);
+    expect(final.run.status).toBe('completed');
+    expect(final.run.linesRead).toBe(1000);
+    expect(h.statuses).toEqual([{ state: 'unsaved', message: STORAGE_MESSAGES.unavailable }]);
+    expect(final.retention.caps).toEqual(runCaps(DEFAULT_RETENTION));
+  });
+
+  it('keeps the runs kept setting on write, never evicting the live run', async () => {
+    const db = await openTestDB();
+    await olderRuns(db);
+    const settings = { ...DEFAULT_RETENTION, runsKept: 1 };
+    const h = harness(db, trickle(3, 0), settings);
+    await runToEnd(h);
+    expect(h.statuses[0]).toEqual({ state: 'saving', evicted: ['old-1', 'old-2'] });
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live']);
+  });
+
+  it('stops saving, without failing the run, when the run is deleted from another tab', async () => {
+    const db = await openTestDB();
+    const h = harness(db, trickle(40, 40));
+    await h.persister.start();
+    const { deleteRun } = await import('../../src/store/index.ts');
+    await deleteRun(db, 'live');
+    const final = await h.persister.finish(await h.run.execute());
+    expect(final.run.status).toBe('completed');
+    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', message: STORAGE_MESSAGES.missing });
+    expect(await getRun(db, 'live')).toBeUndefined();
+    // A later finishRun would have recreated nothing either.
+    expect((await finishRun(db, 'live', final)).ok).toBe(false);
+  });
+});
+
+describe('the worker api', { timeout: 30_000 }, () => {
+  it('keeps a run in IndexedDB with the retention settings it is given, and hands back the stored report', async () => {
+    const source = trickle(10, 0);
+    const file = new File([source.text], 'api.log');
+    const statuses: StorageStatus[] = [];
+    const retention = { ...DEFAULT_RETENTION, errorsPerRun: 10, eventsPerRun: 50 };
+    const result = await api.run(
+      file,
+      { runId: 'api-run', pipeline: JSON.stringify({ processors: [{ type: 'json', id: 'parse', circuit: false }] }), keepOutput: false, trace: null, traceCap: 100, retention },
+      () => {},
+      (status) => statuses.push(status),
+    );
+    expect(result.storage).toEqual({ state: 'saved' });
+    expect(statuses.map((s) => s.state)).toEqual(['saving', 'saved']);
+    expect(result.report.errors.total).toBe(1600);
+    expect(result.report.errors.items).toHaveLength(10);
+    expect(result.report.events.items).toHaveLength(50);
+    expect(result.report.retention).toMatchObject({ caps: { traces: 100, errors: 10, events: 50 }, evicted: { errors: 1590 } });
+
+    const { openLinesightDB } = await import('../../src/store/index.ts');
+    const db = await openLinesightDB();
+    try {
+      expect(await loadRun(db, 'api-run')).toEqual(result.report);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('runs without touching IndexedDB when asked not to persist', async () => {
+    const file = new File(['a\nb\n'], 'private.log');
+    const result = await api.run(file, { runId: 'not-kept', pipeline: '{"processors":[{"type":"uppercase"}]}', keepOutput: false, trace: null, traceCap: 100, persist: false }, () => {});
+    expect(result.storage).toBeNull();
+    expect(result.report.run.linesRead).toBe(2);
+    expect(result.report.retention?.evicted).toEqual({ traces: 0, errors: 0, events: 0, metricPoints: 0 });
+    const { openLinesightDB, getRun: get } = await import('../../src/store/index.ts');
+    const db = await openLinesightDB();
+    try {
+      expect(await get(db, 'not-kept')).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+});
