@@ -5,7 +5,7 @@
  * "not here". Where a sub-parse ended (and the zone it read) is left in `cursor`, as
  * metrics/timestamps.ts does with its scratch object: module-level lets cost far more in V8.
  */
-import { daysFromCivil, type TimestampContext } from '../metrics/timestamps.ts';
+import { daysFromCivil, monthAt, type TimestampContext } from '../metrics/timestamps.ts';
 import { d2, d4, isDigit } from './scan.ts';
 
 export const cursor = { pos: 0, zone: NaN };
@@ -145,33 +145,7 @@ export function isoAt(s: string, i: number, ctx: TimestampContext): number {
   return civil(year, month, day, ms, cursor.zone, ctx);
 }
 
-/** 1–12 for a three-letter English month name at i (any case), else 0. */
-export function monthAt(s: string, i: number): number {
-  const a = s.charCodeAt(i) | 32;
-  const b = s.charCodeAt(i + 1) | 32;
-  const c = s.charCodeAt(i + 2) | 32;
-  switch (a) {
-    case 106: // j
-      if (b === 97 && c === 110) return 1;
-      if (b === 117) return c === 110 ? 6 : c === 108 ? 7 : 0;
-      return 0;
-    case 102: // f
-      return b === 101 && c === 98 ? 2 : 0;
-    case 109: // m
-      return b === 97 ? (c === 114 ? 3 : c === 121 ? 5 : 0) : 0;
-    case 97: // a
-      return b === 112 && c === 114 ? 4 : b === 117 && c === 103 ? 8 : 0;
-    case 115: // s
-      return b === 101 && c === 112 ? 9 : 0;
-    case 111: // o
-      return b === 99 && c === 116 ? 10 : 0;
-    case 110: // n
-      return b === 111 && c === 118 ? 11 : 0;
-    case 100: // d
-      return b === 101 && c === 99 ? 12 : 0;
-  }
-  return 0;
-}
+export { monthAt };
 
 /**
  * Syslog's `Mmm dd HH:mm:ss[.frac]` (day space-padded or not) at i, year-less: epoch ms or NaN;

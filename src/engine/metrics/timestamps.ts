@@ -464,7 +464,7 @@ function digitRun(s: string, i: number): number {
 }
 
 /** 1–12 for a three-letter English month name at i (any case), else 0. */
-function monthAt(s: string, i: number): number {
+export function monthAt(s: string, i: number): number {
   const a = s.charCodeAt(i) | 32;
   const b = s.charCodeAt(i + 1) | 32;
   const c = s.charCodeAt(i + 2) | 32;
