@@ -201,9 +201,10 @@ export class LogRun {
       const stream = input.stream.getReader();
       reader = stream;
       let first = true;
+      let ending: { status: RunStatus; message: string } | null = null;
       while (true) {
         if (signal?.aborted) {
-          this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
+          ending = { status: 'cancelled', message: 'Cancelled: the lines read so far are counted.' };
           break;
         }
         const { done, value } = await stream.read();
@@ -212,7 +213,7 @@ export class LogRun {
           first = false;
           const binary = sniffBinary(value.subarray(0, 8192));
           if (binary) {
-            this.stop('failed', binary);
+            ending = { status: 'failed', message: binary };
             break;
           }
         }
@@ -228,19 +229,31 @@ export class LogRun {
           lastYield = performance.now();
         }
       }
-      if (this.status === 'running') {
-        await this.handle(this.splitter.finish());
-        if (this.format) await this.process(this.format.finish());
-        this.stop('completed');
-      }
+      if (ending === null) await this.handle(this.splitter.finish());
+      await this.flushEntries();
+      this.stop(ending?.status ?? 'completed', ending?.message);
     } catch (error) {
-      this.stop('failed', error instanceof PipelineStopped ? error.message : describeInputError(error, this.compression));
+      let message = error instanceof PipelineStopped ? error.message : describeInputError(error, this.compression);
+      if (!(error instanceof PipelineStopped)) {
+        // The input broke off: the entry held back for continuation lines was read in full.
+        try {
+          await this.flushEntries();
+        } catch (stopped) {
+          if (stopped instanceof PipelineStopped) message = stopped.message;
+        }
+      }
+      this.stop('failed', message);
     } finally {
       if (this.status !== 'completed') reader?.cancel().catch(() => {});
       await this.hooks.output?.close();
       this.hooks.onSnapshot?.(this.snapshot());
     }
     return buildReport(this.snapshot(), this.config, this.observations(), this.metricsReport(), new Date());
+  }
+
+  /** The last entry, held back in case continuation lines followed: nothing read is left out. */
+  private async flushEntries(): Promise<void> {
+    if (this.format) await this.process(this.format.finish());
   }
 
   private async handle(batch: LineBatch | null): Promise<void> {

@@ -16,8 +16,9 @@ export const PRESETS: readonly Preset[] = [
   {
     name: DEFAULT_PRESET,
     text: pretty({
+      // parse first: fields, levels and time from the file's own format (detected).
       processors: [
-        { type: 'level', id: 'level' },
+        { type: 'parse', id: 'parse' },
         { type: 'counter', id: 'by_level', by: 'level' },
       ],
     }),
@@ -31,7 +32,7 @@ export const PRESETS: readonly Preset[] = [
     name: 'Route by level',
     text: pretty({
       processors: [
-        { type: 'level', id: 'level' },
+        { type: 'parse', id: 'parse' },
         {
           type: 'router',
           id: 'start',

@@ -171,7 +171,10 @@ test('a truncated .gz fails with a message about gzip while the lines read so fa
   // Every complete line before the data ended is counted (Chromium's DecompressionStream would
   // discard decoded chunks a slow reader had not taken yet; openSource drains it eagerly).
   expect(stats.total.linesIn).toBe(completeLines);
-  expect(stats.rows[0].linesIn).toBe(stats.total.linesIn);
+  // The default pipeline parses: its first processor sees entries (stack traces joined), and
+  // the entry held back for continuation lines when the data broke off is still processed.
+  expect(stats.rows[0].linesIn).toBeGreaterThan(0);
+  expect(stats.rows[0].linesIn).toBeLessThanOrEqual(stats.total.linesIn);
   expectNoPageErrors(app);
 });
 

@@ -42,6 +42,20 @@ describe('the parse processor in a run', () => {
     expect(report.totals.linesOut).toBe(8);
   });
 
+  it('processes the entry held back for continuation lines when the input breaks off', async () => {
+    const text = Array.from({ length: 3000 }, () => JAVA).join('\n') + '\n';
+    const gz = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+    const parts = [];
+    for (let at = 0; at < cut.length; at += 4096) parts.push(cut.subarray(at, at + 4096));
+    const report = await runLog(new Blob(parts), config({ processors: [{ type: 'parse' }] }));
+    expect(report.run.status).toBe('failed');
+    const read = text.split('\n').slice(0, report.run.linesRead);
+    const headers = read.filter((line) => line.startsWith('2024-')).length;
+    expect(headers).toBeGreaterThan(100);
+    expect(report.processors[0].linesIn).toBe(headers);
+  });
+
   it.runIf(loghubAvailable)('reads a Loghub sample as its format, with the ground truth levels', async () => {
     const bytes = readFileSync(`${LOGHUB_DIR}Zookeeper/Zookeeper_2k.log`);
     const report = await runLog(new Blob([bytes]), config({ processors: [{ type: 'parse' }] }));
