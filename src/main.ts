@@ -19,3 +19,21 @@ const updateSW = registerSW({
 });
 
 mount(App, { target: document.getElementById('app')!, props: { session } });
+
+/** The File Handling API (Chromium): files opened with the installed app from the operating system. */
+interface LaunchParams {
+  readonly files: readonly FileSystemFileHandle[];
+}
+interface LaunchQueue {
+  setConsumer(consumer: (params: LaunchParams) => void | Promise<void>): void;
+}
+
+const launchQueue = (window as Window & { launchQueue?: LaunchQueue }).launchQueue;
+if (launchQueue) {
+  launchQueue.setConsumer(async (params) => {
+    const handle = params.files[0];
+    if (!handle) return;
+    const file = await handle.getFile();
+    void session.open(file);
+  });
+}

@@ -44,6 +44,8 @@ export interface RunOptions {
   caps?: Partial<ObserveCaps>;
   /** Offset of log timestamps that carry no zone, in minutes east of UTC (default 0: UTC). */
   timeZoneOffsetMinutes?: number;
+  /** A format id, or "auto": overrides the `parse` processor's `format` for this run (e.g. picked in the UI). */
+  format?: string;
 }
 
 /** Where the pipeline's output lines go, batch by batch (e.g. a file in the worker's private storage). */
@@ -153,7 +155,7 @@ export class LogRun {
     const parse = config.processors.find((p) => p.type === 'parse');
     this.format = parse
       ? new FormatStage({
-          format: parse.params.format as string,
+          format: options.format ?? (parse.params.format as string),
           multiline: parse.params.multiline as boolean,
           timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
         })

@@ -1,9 +1,16 @@
 import {
   eventsToNdjson,
   initialSnapshot,
+  parseReport,
+  PROMETHEUS_CONTENT_TYPE,
   reportFileName,
+  toHtmlSnapshot,
+  toOtlpTraces,
+  toPrometheus,
+  type AnyReport,
   type ConfigIssue,
   type EngineClient,
+  type FormatInfo,
   type LogEvent,
   type Observations,
   type PipelineConfig,
@@ -18,7 +25,7 @@ import {
 import type { RetentionIssue, RetentionSettings } from '../store/index.ts';
 import { download } from './download.ts';
 import type { Library } from './library.svelte.ts';
-import { headView, storedView, type StoredRunView } from './stored.ts';
+import { headView, importedView, storedView, type StoredRunView } from './stored.ts';
 import { DEFAULT_PRESET, presetOf, presetText } from './presets.ts';
 import { AlertsState } from './alerts.svelte.ts';
 import { RunCharts } from './charts.svelte.ts';
@@ -29,7 +36,11 @@ import type { AlertUserAction, AlertView } from '../worker/client.ts';
 export type Engine = Pick<
   EngineClient,
   'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations' | 'alertAction'
->;
+> &
+  Partial<Pick<EngineClient, 'formats'>>;
+
+/** The "Log format" choice that means: let the engine detect it (or use the pipeline's `format`). */
+export const AUTO_FORMAT = 'auto';
 
 /** The parts of the app: the run area, the Runs history, Settings. */
 export type Section = 'analyze' | 'history' | 'settings';
@@ -95,6 +106,12 @@ export class Session {
   keepOutput = $state(true);
   /** Keep the next run in the history (IndexedDB); off, nothing of it is stored on this device. */
   keepInHistory = $state(true);
+  /** The built-in log formats, for the "Log format" list (empty until the engine answers). */
+  formats = $state.raw<FormatInfo[]>([]);
+  /** The log format of the next run: a format id, or AUTO_FORMAT to detect it (or keep the pipeline's). */
+  formatChoice = $state(AUTO_FORMAT);
+  /** The file of the live (or last) run: "Re-run with this format" opens it again. */
+  lastFile = $state.raw<File | null>(null);
   /** Run options for tracing; off costs the run nothing. */
   traceEnabled = $state(false);
   traceMode = $state<TraceMode>('sample');
@@ -168,9 +185,23 @@ export class Session {
         this.choosePreset(DEFAULT_PRESET),
       ]);
       this.processors = processors;
+      void this.loadFormats();
     } catch (error) {
       this.notice = `The analysis engine could not start: ${reason(error)}`;
     }
+  }
+
+  private async loadFormats(): Promise<void> {
+    try {
+      this.formats = (await this.engine.formats?.()) ?? [];
+    } catch {
+      // The list stays empty: "Detect automatically" still works.
+    }
+  }
+
+  /** Opens the last file again (with the format now chosen); nothing when no file was opened. */
+  async rerun(): Promise<void> {
+    if (this.lastFile) await this.open(this.lastFile);
   }
 
   /** Runs a file with the applied pipeline; a live run is cancelled first. Never throws. */
@@ -189,6 +220,7 @@ export class Session {
     }
 
     const runId = (this.runId = makeRunId(new Date()));
+    this.lastFile = file;
     this.notice = null;
     this.stored = null;
     this.section = 'analyze';
@@ -213,6 +245,8 @@ export class Session {
         // Raw state: a plain object, which the worker message can carry.
         ...(this.library ? { retention: this.library.settings } : {}),
         persist: this.library !== null && this.keepInHistory,
+        // "Detect automatically" leaves the pipeline's own `format` in force.
+        ...(this.formatChoice !== AUTO_FORMAT ? { format: this.formatChoice } : {}),
       },
       applied.config,
       (snapshot) => {
@@ -371,6 +405,58 @@ export class Session {
     if (!report) return;
     const json = JSON.stringify(report, null, 2);
     download(new Blob([json], { type: 'application/json' }), reportFileName(report));
+  }
+
+  /** The shown run's whole report: a stored or imported one's once read, else the last finished run's. */
+  get shownReport(): AnyReport | null {
+    if (this.stored) return this.stored.report;
+    return this.result?.report ?? null;
+  }
+
+  /** Downloads the shown run's metrics in the Prometheus text exposition format. */
+  exportMetrics(): void {
+    const report = this.shownReport;
+    if (!report) return;
+    download(new Blob([toPrometheus(report)], { type: PROMETHEUS_CONTENT_TYPE }), `linesight-metrics-${report.run.id}.prom`);
+  }
+
+  /** Downloads the shown run's traces as OTLP JSON (what an OTLP/HTTP collector, Jaeger or Tempo take). */
+  exportTraces(): void {
+    const report = this.shownReport;
+    if (!report) return;
+    download(new Blob([JSON.stringify(toOtlpTraces(report))], { type: 'application/json' }), `linesight-traces-${report.run.id}.otlp.json`);
+  }
+
+  /** Downloads a self-contained HTML page of the shown run's dashboard. */
+  exportSnapshot(): void {
+    const report = this.shownReport;
+    if (!report) return;
+    download(new Blob([toHtmlSnapshot(report)], { type: 'text/html' }), `linesight-${report.run.id}.html`);
+  }
+
+  /**
+   * Shows a report file read-only, like a stored run. The file may come from anyone: a refused
+   * one says why in the notice (as text) and changes nothing else. Returns whether it is shown.
+   */
+  async importReport(file: File): Promise<boolean> {
+    const ticket = ++this.storedTicket;
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      this.notice = `${file.name} could not be read: ${reason(error)}`;
+      return false;
+    }
+    if (ticket !== this.storedTicket) return false;
+    const parsed = parseReport(text);
+    if (!parsed.ok) {
+      this.notice = `${file.name} cannot be imported: ${parsed.error}`;
+      return false;
+    }
+    this.notice = null;
+    this.stored = importedView(parsed.value);
+    this.showSection('analyze');
+    return true;
   }
 
   /** Downloads the run's kept events, one JSON object per line. */

@@ -2,7 +2,7 @@
  * A stored run shown with the live run's views: its report, read back from IndexedDB, turned
  * into the shapes those views take (a final snapshot and the observations). Pure functions.
  */
-import { initialSnapshot, type NamedPoint, type Observations, type RunSnapshot, type TimelineColumns, type TimelineSection } from '../worker/client.ts';
+import { initialSnapshot, type AnyReport, type NamedPoint, type Observations, type RunSnapshot, type TimelineColumns, type TimelineSection } from '../worker/client.ts';
 import { INTERRUPTED_MESSAGE, type RetentionSection, type StoredReport, type StoredRun, type StoredRunStatus } from '../store/index.ts';
 
 /** What the history shows for a status. A `running` run of this tab is its live run. */
@@ -49,6 +49,8 @@ export interface StoredRunView {
   /** Milliseconds from asking to the first step, and to everything (null while loading). */
   firstMs: number;
   loadMs: number | null;
+  /** Read from a report file the user imported, not from this device's history. */
+  imported?: boolean;
 }
 
 /** The first step: from the run's record alone. */
@@ -82,6 +84,18 @@ export function headView(run: StoredRun, firstMs: number): StoredRunView {
     firstMs,
     loadMs: null,
   };
+}
+
+/**
+ * A report file the user imported (already checked by parseReport), shown like a stored run.
+ * A finished run's report has no `retention`: it kept what its lists hold and dropped none.
+ */
+export function importedView(report: AnyReport): StoredRunView {
+  const retention = report.retention ?? {
+    caps: { traces: report.traces.items.length, errors: report.errors.items.length, events: report.events.items.length, metricPoints: 0 },
+    evicted: { traces: 0, errors: 0, events: 0, metricPoints: 0 },
+  };
+  return { ...storedView({ ...report, retention } as StoredReport, 0, 0), imported: true };
 }
 
 /** The whole run, once its lists are read too. */

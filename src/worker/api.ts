@@ -4,6 +4,7 @@ import { describeProcessors } from '../engine/processors/registry.ts';
 import { MAX_TRACES, type TracePolicy } from '../engine/observe/types.ts';
 import { toConfigJson, type Observations, type Report } from '../engine/report/report.ts';
 import { LogRun } from '../engine/run.ts';
+import { ALL_FORMATS } from '../engine/formats/registry.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
 import { clampRetention, DEFAULT_RETENTION, loadRetention, runCaps, type RetentionSection, type RetentionSettings } from '../store/index.ts';
 import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
@@ -23,6 +24,16 @@ export interface StartRun {
   retention?: RetentionSettings;
   /** false: keep this run out of IndexedDB (benchmarks compare with and without). Default true. */
   persist?: boolean;
+  /** A format id, or "auto": overrides the pipeline's `parse` format for this run. */
+  format?: string;
+}
+
+/** A built-in log format, as the UI lists it. */
+export interface FormatInfo {
+  id: string;
+  name: string;
+  family: string;
+  description: string;
 }
 
 export interface RunResult {
@@ -40,6 +51,11 @@ let latest: LogRun | null = null;
 /** The worker's whole surface: a plain object over the engine. */
 export const api = {
   describeProcessors,
+
+  /** The built-in formats, in detection order (plain text last). */
+  formats(): FormatInfo[] {
+    return ALL_FORMATS.map(({ id, name, family, description }) => ({ id, name, family, description }));
+  },
 
   validatePipeline(text: string) {
     return parsePipeline(text);
@@ -73,6 +89,7 @@ export const api = {
         signal: controller.signal,
         trace: start.trace,
         caps: { traces: caps.traces, errors: caps.errors, events: caps.events },
+        ...(typeof start.format === 'string' && start.format ? { format: start.format } : {}),
       },
       { onSnapshot, output },
     );

@@ -4,7 +4,7 @@ import type { PipelineConfig } from '../engine/pipeline/config.ts';
 import type { Observations } from '../engine/report/report.ts';
 import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
 import type { AlertView } from '../engine/metrics/alerts.ts';
-import type { AlertUserAction, RunResult, StartRun, WorkerApi } from './api.ts';
+import type { AlertUserAction, FormatInfo, RunResult, StartRun, WorkerApi } from './api.ts';
 import type { StorageStatus } from './persist.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
@@ -27,7 +27,8 @@ export { COMMON_PARAMS } from '../engine/pipeline/common-params.ts';
 export type { CounterState, ProcessorStats, RunSnapshot, RunStatus, Totals } from '../engine/snapshot.ts';
 export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
-export type { AlertUserAction, RunResult, StartRun };
+export type { AlertUserAction, FormatInfo, RunResult, StartRun };
+export type { FormatSection } from '../engine/formats/stage.ts';
 export type { AlertHistoryEntry, AlertSeverity, AlertState, AlertView } from '../engine/metrics/alerts.ts';
 export type { HealthSection } from '../engine/metrics/health.ts';
 export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/series.ts';
@@ -35,6 +36,8 @@ export type { TimelineColumns, TimelineSection, TimeRange } from '../engine/metr
 export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/histogram.ts';
 export type { StorageStatus } from './persist.ts';
 export { reportFileName } from '../engine/report/report.ts';
+export type { AnyReport } from '../engine/report/report.ts';
+export { parseReport, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
 export { initialSnapshot } from '../engine/snapshot.ts';
 
 const FORCE_STOPPED_STORAGE = 'The engine was stopped: the history keeps this run as interrupted, as of its last checkpoint.';
@@ -68,6 +71,11 @@ export class EngineClient {
 
   validatePipeline(text: string) {
     return this.remote.validatePipeline(text);
+  }
+
+  /** The built-in log formats, for the UI's format list. */
+  formats(): Promise<FormatInfo[]> {
+    return this.remote.formats();
   }
 
   /**
