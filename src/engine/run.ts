@@ -177,7 +177,7 @@ export class LogRun {
       onTraces: (traces) => {
         for (const trace of traces) this.traces.add(finishTrace(trace));
       },
-      mayForceTrace: () => this.traces.canForce,
+      mayForceTrace: (pending) => this.traces.enabled && this.traces.kept + pending < this.traces.cap,
     });
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes });
@@ -224,7 +224,7 @@ export class LogRun {
         if (now - this.t0 - this.lastTickAt >= TICK_EVERY_MS) this.tick(now - this.t0, true);
         if (now - lastSnapshot >= this.interval) {
           lastSnapshot = now;
-          this.hooks.onSnapshot?.(this.snapshot());
+          this.emitSnapshot();
         }
         if (now - lastYield >= YIELD_EVERY_MS) {
           await new Promise((resolve) => setTimeout(resolve, 0));
@@ -248,9 +248,10 @@ export class LogRun {
     } finally {
       if (this.status !== 'completed') reader?.cancel().catch(() => {});
       await this.hooks.output?.close();
-      this.hooks.onSnapshot?.(this.snapshot());
     }
-    return buildReport(this.snapshot(), this.config, this.observations(), this.metricsReport(), new Date());
+    const final = this.snapshot();
+    this.hooks.onSnapshot?.({ ...final, points: this.newPoints() });
+    return buildReport(final, this.config, this.observations(), this.metricsReport(), new Date());
   }
 
   /** The last entry, held back in case continuation lines followed: nothing read is left out. */
@@ -426,7 +427,7 @@ export class LogRun {
       timeline: this.timelineColumns(now),
       health: this.metrics.healthSection(),
       alerts: this.metrics.alertViews(),
-      points: this.newPoints(),
+      points: [],
       format: this.format?.section() ?? null,
       ...(this.message ? { message: this.message } : {}),
     };
@@ -439,6 +440,11 @@ export class LogRun {
       this.timeline = this.metrics.timelineColumns();
     }
     return this.timeline;
+  }
+
+  /** A snapshot for the UI, with the series points it has not had yet (live charts append them). */
+  private emitSnapshot(): void {
+    this.hooks.onSnapshot?.({ ...this.snapshot(), points: this.newPoints() });
   }
 
   /** Series points not yet sent with a snapshot: live charts append them. */

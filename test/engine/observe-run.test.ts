@@ -151,6 +151,19 @@ describe('traces', () => {
     ]);
   });
 
+  it('follow a failing line that goes on under the pass policy to where it ends', async () => {
+    const report = await run(['not json'], { processors: [{ type: 'json', onError: 'pass', circuit: false }, { type: 'uppercase' }] }, { trace: { mode: 'first', n: 0 } });
+    expect(report.traces.items).toHaveLength(1);
+    expect(report.traces.items[0].status).toBe('emitted');
+    expect(report.traces.items[0].steps.map((s) => `${s.processor}:${s.status}`)).toEqual(['json:error', 'uppercase:emit']);
+  });
+
+  it('count traces of drops made within one batch against the cap, so sampled ones are not pushed out', async () => {
+    const report = await run(MIXED, { processors: [{ type: 'filter', pattern: 'never matches' }] }, { trace: { mode: 'sample', n: 100 }, caps: { traces: 50 } });
+    expect(report.traces.seen).toBe(50);
+    expect(report.traces.items.filter((t) => !t.steps[0].estimated).map((t) => t.lineNo)).toEqual([1, 101, 201, 301]);
+  });
+
   it('keep only the most recent traces beyond the cap, with an exact count seen', async () => {
     const report = await run(MIXED, { processors: [{ type: 'uppercase' }] }, { trace: { mode: 'all' }, caps: { traces: 50 } });
     expect(report.traces.seen).toBe(400);

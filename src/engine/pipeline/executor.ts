@@ -22,7 +22,7 @@ export interface ExecutorHooks {
   /** A batch's traces, finished. */
   onTraces?(traces: TraceInFlight[]): void;
   /** Whether a line that was not sampled may still be traced because it was dropped or failed. */
-  mayForceTrace?(): boolean;
+  mayForceTrace?(pending: number): boolean;
 }
 
 /** A processor error under the `stop` policy: the run ends. */
@@ -144,7 +144,7 @@ export class PipelineExecutor {
     const id = node.config.id;
     const isRouter = instance.kind === 'router';
     // Asked once per batch: an untraced drop costs nothing more when tracing is off or full.
-    const mayForce = this.hooks.mayForceTrace?.() ?? false;
+    const mayForce = this.hooks.mayForceTrace?.(this.batchTraces.length) ?? false;
     for (let i = 0; i < input.length; i++) {
       const record = input[i];
       const trace = record.trace;
@@ -245,7 +245,8 @@ export class PipelineExecutor {
       );
       return trace;
     }
-    if (status === 'emit' || status === 'route' || !this.hooks.mayForceTrace?.()) return undefined;
+    // Traces of this batch reach the recorder at its end: count them against the cap now.
+    if (status === 'emit' || status === 'route' || !this.hooks.mayForceTrace?.(this.batchTraces.length)) return undefined;
     trace = {
       lineNo: record.lineNo,
       offset: record.offset,
@@ -262,6 +263,8 @@ export class PipelineExecutor {
       failed: false,
     };
     trace.steps.push({ processor: node.config.id, status, durationUs: this.meanUs(node.index), estimated: true, ...extra });
+    // A line that goes on (error policy `pass`) records the rest of its way too.
+    record.trace = trace;
     this.batchTraces.push(trace);
     return trace;
   }
