@@ -5,15 +5,13 @@
  * "not here". Where a sub-parse ended (and the zone it read) is left in `cursor`, as
  * metrics/timestamps.ts does with its scratch object: module-level lets cost far more in V8.
  */
-import { daysFromCivil, monthAt, type TimestampContext } from '../metrics/timestamps.ts';
+import { daysFromCivil, monthAt, yearless, type TimestampContext } from '../metrics/timestamps.ts';
 import { d2, d4, isDigit } from './scan.ts';
 
 export const cursor = { pos: 0, zone: NaN };
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** Same rule as metrics/timestamps.ts: a line up to a week late is late, not a year away. */
-const LATE_MS = 7 * DAY_MS;
 const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function validDate(year: number, month: number, day: number): boolean {
@@ -103,29 +101,8 @@ export function civil(year: number, month: number, day: number, msOfDay: number,
   return days(year, month, day) * DAY_MS + msOfDay - offset * MINUTE_MS;
 }
 
-/**
- * A year-less stamp (syslog, logcat, glog, Proxifier). The rule and the state are those of
- * metrics/timestamps.ts, on the same TimestampContext fields, so both agree on every line: the
- * context's year moves on when the months go backwards by more than a day, and a line up to a
- * week late across the year's end keeps the year before.
- */
-export function yearless(month: number, day: number, msOfDay: number, zoneMinutes: number, ctx: TimestampContext): number {
-  let local = daysFromCivil(ctx.year, month, day) * DAY_MS + msOfDay;
-  const last = ctx.lastYearlessMs;
-  if (month < ctx.lastMonth && local < last - DAY_MS) {
-    ctx.year++;
-    local = daysFromCivil(ctx.year, month, day) * DAY_MS + msOfDay;
-  } else if (month > ctx.lastMonth && local > last + LATE_MS) {
-    const previous = daysFromCivil(ctx.year - 1, month, day) * DAY_MS + msOfDay;
-    if (previous > last - LATE_MS) local = previous;
-  }
-  if (!(local <= last)) {
-    ctx.lastYearlessMs = local;
-    ctx.lastMonth = month;
-  }
-  const offset = zoneMinutes === zoneMinutes ? zoneMinutes : ctx.timeZoneOffsetMinutes;
-  return local - offset * MINUTE_MS;
-}
+/** A year-less stamp: the same rule, on the same TimestampContext fields, as metrics/timestamps.ts. */
+export { yearless };
 
 /**
  * `yyyy-MM-dd[T| ]HH:mm:ss[.frac][zone]` at i (date separators `-` or `/`): epoch ms or NaN. Only

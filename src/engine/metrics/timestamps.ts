@@ -210,7 +210,7 @@ function parseMonthDay(s: string, i: number, ctx: TimestampContext): number {
   const ms = parseTime(s, i + 6);
   if (ms < 0) return NaN;
   parseZone(s, scratch.pos);
-  return yearless(month, day, ms, ctx);
+  return yearless(month, day, ms, scratch.zoneMinutes, ctx);
 }
 
 /** `[Www ]Mmm d HH:mm:ss[.SSS][ yyyy]`: syslog (year-less) and ctime. */
@@ -245,7 +245,7 @@ function parseSyslog(s: string, i: number, ctx: TimestampContext): number {
       return toEpoch(year, month, day, ms, ctx);
     }
   }
-  return yearless(month, day, ms, ctx);
+  return yearless(month, day, ms, scratch.zoneMinutes, ctx);
 }
 
 /** 10-digit seconds (optionally `.fraction`) or 13-digit milliseconds, alone as a token. */
@@ -363,10 +363,11 @@ function toEpoch(year: number, month: number, day: number, msOfDay: number, ctx:
 }
 
 /**
- * Year-less: the context's year, moved on when the months go backwards by more than a day; a
- * line up to a week late across the year's end keeps the year before.
+ * Year-less (syslog, logcat, glog, Proxifier): the context's year, moved on when the months go
+ * backwards by more than a day; a line up to a week late across the year's end keeps the year
+ * before. `zoneMinutes` NaN means "as written in the context's zone". Shared with formats/.
  */
-function yearless(month: number, day: number, msOfDay: number, ctx: TimestampContext): number {
+export function yearless(month: number, day: number, msOfDay: number, zoneMinutes: number, ctx: TimestampContext): number {
   let local = daysFromCivil(ctx.year, month, day) * DAY_MS + msOfDay;
   const last = ctx.lastYearlessMs;
   if (month < ctx.lastMonth && local < last - DAY_MS) {
@@ -382,7 +383,7 @@ function yearless(month: number, day: number, msOfDay: number, ctx: TimestampCon
     ctx.lastYearlessMs = local;
     ctx.lastMonth = month;
   }
-  const offset = scratch.zoneMinutes === scratch.zoneMinutes ? scratch.zoneMinutes : ctx.timeZoneOffsetMinutes;
+  const offset = zoneMinutes === zoneMinutes ? zoneMinutes : ctx.timeZoneOffsetMinutes;
   return local - offset * MINUTE_MS;
 }
 
