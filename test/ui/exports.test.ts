@@ -9,6 +9,7 @@ import { Session } from '../../src/ui/session.svelte.ts';
 import type { Report } from '../../src/worker/client.ts';
 import { HOSTILE_LINES, reportOf, ROUTED } from '../fixtures/reports.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { captureDownloads, type Download } from './downloads.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -42,20 +43,10 @@ function jsonFile(content: string, name = 'report.json'): File {
 }
 
 describe('more exports and Import report', () => {
-  let downloads: { name: string; blob: Blob }[];
+  let downloads: Download[];
 
   beforeEach(() => {
-    downloads = [];
-    const blobs = new Map<string, Blob>();
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      const url = `blob:test/${blobs.size}`;
-      blobs.set(url, blob);
-      return url;
-    });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      downloads.push({ name: this.download, blob: blobs.get(this.href) as Blob });
-    });
+    downloads = captureDownloads();
   });
 
   afterEach(() => {

@@ -11,6 +11,7 @@ import { Library } from '../../src/ui/library.svelte.ts';
 import { Session } from '../../src/ui/session.svelte.ts';
 import { created, error, range, snapshot } from '../store/helpers.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { captureDownloads, type Download } from './downloads.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -38,20 +39,10 @@ async function setup() {
 const section = (name: string) => screen.getByRole('navigation', { name: 'Sections' }).querySelector(`button:nth-child(${['Analyze', 'History', 'Settings'].indexOf(name) + 1})`) as HTMLButtonElement;
 
 describe('the app with its history', () => {
-  let downloads: { name: string; blob: Blob }[];
+  let downloads: Download[];
 
   beforeEach(() => {
-    downloads = [];
-    const blobs = new Map<string, Blob>();
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      const url = `blob:test/${blobs.size}`;
-      blobs.set(url, blob);
-      return url;
-    });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      downloads.push({ name: this.download, blob: blobs.get(this.href) as Blob });
-    });
+    downloads = captureDownloads();
   });
 
   afterEach(() => {

@@ -3,6 +3,7 @@ import { presetText } from '../../src/ui/presets.ts';
 import { makeRunId, Session } from '../../src/ui/session.svelte.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { snapshot } from './fixtures.ts';
+import { captureDownloads, type Download } from './downloads.ts';
 
 async function started() {
   const fake = fakeEngine();
@@ -15,20 +16,10 @@ async function started() {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('Session', () => {
-  let downloads: { name: string; blob: Blob }[];
+  let downloads: Download[];
 
   beforeEach(() => {
-    downloads = [];
-    const blobs = new Map<string, Blob>();
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      const url = `blob:test/${blobs.size}`;
-      blobs.set(url, blob);
-      return url;
-    });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      downloads.push({ name: this.download, blob: blobs.get(this.href) as Blob });
-    });
+    downloads = captureDownloads();
   });
 
   afterEach(() => {
