@@ -23,7 +23,8 @@ export async function setup(project: TestProject): Promise<void> {
     configFile: resolve(root, 'vite.config.ts'),
     mode: 'production',
     logLevel: 'warn' as const,
-    build: { outDir: 'dist' },
+    // Parallel e2e runs in one checkout each set their own (LINESIGHT_E2E_OUTDIR=dist-a ...).
+    build: { outDir: process.env.LINESIGHT_E2E_OUTDIR ?? 'dist' },
   };
 
   // Vitest sets NODE_ENV=test, which would make Vite (and Svelte) produce a development build.
