@@ -200,6 +200,11 @@ const SKIP_NOTE = 'SKIPPED: promtool not found (install Debian package "promethe
 if (!promtool) console.warn(`prometheus.test.ts: promtool check metrics ${SKIP_NOTE}`);
 
 describe('promtool check metrics', () => {
+  // .ci/run installs promtool and sets this: in CI the check runs, it never skips.
+  it.runIf(process.env.LINESIGHT_REQUIRE_PROMTOOL === '1')('promtool is installed where it is required', () => {
+    expect(promtool, SKIP_NOTE).not.toBeNull();
+  });
+
   it.skipIf(!promtool)(promtool ? `accepts every export, lint included (${promtool})` : `accepts every export — ${SKIP_NOTE}`, () => {
     for (const [name, report] of Object.entries({ ...reports, hostile })) {
       const result = spawnSync(promtool!, ['check', 'metrics'], { input: toPrometheus(report), encoding: 'utf8', timeout: 30_000 });
