@@ -87,6 +87,19 @@ const TOKEN = new RegExp(
   'g',
 );
 
+/** All-caps level words of four letters or more (`INFO`, `WARNING`) and their levels, by length and first letter. */
+const CAPS_BY_SHAPE = new Map<number, { word: string; level: Level }[]>();
+for (const word of CAPS) {
+  const shape = capsShape(word.length, word.charCodeAt(0));
+  const words = CAPS_BY_SHAPE.get(shape) ?? [];
+  words.push({ word, level: BY_WORD.get(word.toLowerCase()) as Level });
+  CAPS_BY_SHAPE.set(shape, words);
+}
+
+function capsShape(length: number, firstChar: number): number {
+  return length * 128 + firstChar;
+}
+
 /**
  * Detects the level of a raw log line from common spellings, or UNKNOWN.
  * In order: a single-letter level in its column (Android, glog); for a structured line
@@ -94,6 +107,15 @@ const TOKEN = new RegExp(
  * only when there is none, a level key further on (`app[12]: level=warn ...`).
  */
 export function detectLevel(text: string): Level {
+  // Most lines put their level right after a timestamp, before any other word: reading that
+  // word saves the searches below, and gives the same answer (see leadingLevelWord).
+  const leading = leadingLevelWord(text);
+  if (leading !== undefined && !isStructured(text)) return leading;
+  return searchLevel(text);
+}
+
+/** detectLevel without its shortcut: the searches in full. Exported so tests can hold the two equal. */
+export function searchLevel(text: string): Level {
   const prefix = LETTER_PREFIX.exec(text);
   if (prefix !== null) {
     return LEVEL_LETTERS.get(prefix[1] ?? prefix[2] ?? prefix[3] ?? prefix[4]) as Level;
@@ -104,14 +126,56 @@ export function detectLevel(text: string): Level {
   return tokenLevel(text) ?? keyedLevel(text) ?? 'UNKNOWN';
 }
 
+/** How far into a line its first word is looked for. */
+const LEADING_WINDOW = 64;
+
+/**
+ * The level of a line whose first ASCII letters are an all-caps level word of four letters or
+ * more (`2024-03-14 08:00:00,123 WARN [main] ...`, `[12:00:01] ERROR ...`), standing alone.
+ * For a line that is not structured, searchLevel answers the same: LETTER_PREFIX needs a
+ * single letter before any longer word; and no TOKEN match can start earlier than this word
+ * with another word, since there are no letters before it (a bracket or space before it only
+ * makes TOKEN capture this same word).
+ */
+function leadingLevelWord(text: string): Level | undefined {
+  const end = text.length < LEADING_WINDOW ? text.length : LEADING_WINDOW;
+  let at = 0;
+  while (at < end && !isAsciiLetter(text.charCodeAt(at))) at++;
+  if (at === end || (at > 0 && isWordChar(text.charCodeAt(at - 1)))) return undefined;
+  let stop = at;
+  while (stop < text.length && isUpper(text.charCodeAt(stop))) stop++;
+  if (stop - at < 4 || stop - at > 13 || (stop < text.length && isWordChar(text.charCodeAt(stop)))) return undefined;
+  // Compared in place: slicing the word out would allocate a string per line.
+  const words = CAPS_BY_SHAPE.get(capsShape(stop - at, text.charCodeAt(at)));
+  if (words !== undefined) for (const { word, level } of words) if (text.startsWith(word, at)) return level;
+  return undefined;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return isUpper(c) || (c >= 97 && c <= 122);
+}
+
+/** A character of a regular expression's \w (and so of \b). */
+function isWordChar(c: number): boolean {
+  return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /** A JSON object, or logfmt (its first field is `key=value`): a message there may say "ERROR" freely. */
 function isStructured(text: string): boolean {
   let start = 0;
   while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
   if (text.charCodeAt(start) === 123 /* { */) return true;
-  const space = text.indexOf(' ', start);
-  const equals = text.indexOf('=', start);
-  return equals > start && (space < 0 || equals < space);
+  // An `=` before the first space (not first): one scan that stops at the first space.
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) return false;
+    if (c === 61 /* = */) return i > start;
+  }
+  return false;
 }
 
 function keyedLevel(text: string): Level | undefined {

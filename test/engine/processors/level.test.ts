@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { detectLevel, normalizeLevel } from '../../../src/engine/processors/level-detect.ts';
+import { detectLevel, normalizeLevel, searchLevel } from '../../../src/engine/processors/level-detect.ts';
+import { generateLog } from '../../../bench/generate.ts';
 import type { Level } from '../../../src/engine/types.ts';
 import { createMap, record } from './helpers.ts';
-import { loghubAvailable, readLoghubLines, readLoghubStructured } from './loghub.ts';
+import { LOGHUB_SAMPLES, loghubAvailable, readLoghubLines, readLoghubStructured } from './loghub.ts';
 
 describe('detectLevel on hand-picked lines', () => {
   it.each<[string, Level]>([
@@ -106,5 +107,42 @@ describe.skipIf(!loghubAvailable)('detectLevel against Loghub ground truth', () 
   it.each(['HPC', 'OpenSSH', 'Proxifier'])('finds no level in any line of %s, which has none', (name) => {
     const found = readLoghubLines(name).filter((line) => detectLevel(line) !== 'UNKNOWN');
     expect(found.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe('detectLevel shortcut', () => {
+  // detectLevel reads a leading all-caps level word without searching; it must always agree
+  // with the full search. Lines: real logs, generated ones, and random mixes of the pieces
+  // that decide levels (words, brackets, keys, digits, separators).
+  const generated = [...generateLog({ lines: 3000, seed: 3 })].join('').split('\n');
+  const real = LOGHUB_SAMPLES.flatMap((name) => (loghubAvailable ? readLoghubLines(name) : []));
+
+  it('agrees with the full search on real and generated logs', () => {
+    const lines = [...generated, ...real];
+    expect(lines.length).toBeGreaterThan(3000);
+    const disagreements = lines.filter((line) => detectLevel(line) !== searchLevel(line));
+    expect(disagreements).toEqual([]);
+  });
+
+  it('agrees with the full search on random lines', () => {
+    const pieces = [
+      'INFO', 'WARN', 'WARNING', 'ERROR', 'Info', 'ERR', 'INFOS', 'level=', '"level":', '"error"', 'warn', '30',
+      '{', '[', ']', '<', '=', ':', '_', ' ', '2024-03-14 08:00:00,123', '12', 'D', 'E/', 'I0102', 'é', ' level=error',
+    ];
+    let seed = 42;
+    // mulberry32: a small seeded generator (the same lines on every run).
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const disagreements: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      let line = '';
+      for (let k = 1 + random(8); k > 0; k--) line += pieces[random(pieces.length)];
+      if (detectLevel(line) !== searchLevel(line)) disagreements.push(line);
+    }
+    expect(disagreements).toEqual([]);
   });
 });
