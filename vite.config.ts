@@ -2,6 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+// index.html's CSP meta binds the page only: the engine worker and the service worker follow
+// the header their own script comes with. So `vite preview` sends the same policy as a header.
+const CONTENT_SECURITY_POLICY = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+  readFileSync(new URL('index.html', import.meta.url), 'utf8'),
+)![1];
 
 export default defineConfig({
   plugins: [
@@ -34,7 +41,10 @@ export default defineConfig({
             accept: {
               'text/plain': ['.log', '.txt', '.out'],
               'application/gzip': ['.gz'],
+              'application/zstd': ['.zst'],
               'application/x-ndjson': ['.jsonl', '.ndjson'],
+              // A Linesight report opens read-only; other JSON runs as a log (src/ui/open-file.ts).
+              'application/json': ['.json'],
             },
           },
         ],
@@ -48,6 +58,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022' },
   server: { port: 5173 },
+  preview: { headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   test: {
     projects: [
       {

@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     args.sizeLabel = '200MB';
   }
   const file = args.file ?? `bench/data/app-${args.sizeLabel}.log`;
-  if (file.endsWith('.gz')) fail('compare on an uncompressed file: wc and mawk would read the compressed bytes');
+  if (/\.(gz|zst)$/.test(file)) fail('compare on an uncompressed file: wc and mawk would read the compressed bytes');
 
   if (!hasCommand('wc')) fail('wc not found (it comes with coreutils)');
   if (!hasCommand('mawk')) fail('mawk not found: install it with `apt-get install -y mawk`, then run the bench again');

@@ -32,8 +32,7 @@ const launchQueue = (window as Window & { launchQueue?: LaunchQueue }).launchQue
 if (launchQueue) {
   launchQueue.setConsumer(async (params) => {
     const handle = params.files[0];
-    if (!handle) return;
-    const file = await handle.getFile();
-    void session.open(file);
+    // A report opens read-only, a log runs; either is kept in Recent files.
+    if (handle) void session.openHandle(handle);
   });
 }

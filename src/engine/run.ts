@@ -5,7 +5,9 @@ import {
   openSource,
   sniffBinary,
   type BlobLike,
+  type Compression,
 } from './lines/index.ts';
+import { compileCustomFormats, type FormatIssue } from './formats/custom.ts';
 import { FormatStage } from './formats/stage.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import type { NamedPoint } from './metrics/series.ts';
@@ -46,6 +48,12 @@ export interface RunOptions {
   timeZoneOffsetMinutes?: number;
   /** A format id, or "auto": overrides the `parse` processor's `format` for this run (e.g. picked in the UI). */
   format?: string;
+  /**
+   * The user's custom formats, as plain JSON specs (see formats/custom.ts): checked here, tried
+   * first by detection, and `format` may name one. A bad spec is left out with a
+   * `custom_format_refused` event; the run goes on.
+   */
+  customFormats?: readonly unknown[];
 }
 
 /** Where the pipeline's output lines go, batch by batch (e.g. a file in the worker's private storage). */
@@ -91,7 +99,7 @@ export function runLog(source: BlobLike, config: PipelineConfig, options: RunOpt
 }
 
 /**
- * One run of a file (plain or gzip) through a pipeline. Input problems end the run as `failed`
+ * One run of a file (plain, gzip or zstd) through a pipeline. Input problems end the run as `failed`
  * with a message; everything counted so far is kept. Its traces, errors and events can be read
  * while it runs.
  */
@@ -107,6 +115,8 @@ export class LogRun {
   private readonly metrics: RunMetrics;
   /** Present when the pipeline has a `parse` processor: lines become parsed entries as read. */
   private readonly format: FormatStage | null;
+  /** Why custom formats were left out, told in the event log once the run starts. */
+  private readonly refusedFormats: FormatIssue[] = [];
   private readonly context: RunContext = { parser: null };
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
@@ -115,7 +125,7 @@ export class LogRun {
   private readonly runId: string;
   private status: RunStatus = 'running';
   private message?: string;
-  private compression: 'gzip' | 'none' = 'none';
+  private compression: Compression = 'none';
   private bytesRead: () => number = () => 0;
   private counterStates: CounterState[] = [];
   private counterStatesAt = -Infinity;
@@ -153,11 +163,14 @@ export class LogRun {
         }),
     });
     const parse = config.processors.find((p) => p.type === 'parse');
+    const custom = parse && options.customFormats?.length ? compileCustomFormats(options.customFormats) : null;
+    if (custom) this.refusedFormats = custom.issues;
     this.format = parse
       ? new FormatStage({
           format: options.format ?? (parse.params.format as string),
           multiline: parse.params.multiline as boolean,
           timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
+          customFormats: custom?.formats,
         })
       : null;
     this.instances = instantiate(this.graph, this.context);
@@ -196,6 +209,9 @@ export class LogRun {
       processors: this.config.processors.map((p) => p.id),
       trace: this.options.trace ?? null,
     });
+    for (const { path, message } of this.refusedFormats) {
+      this.events.emit('warn', 'formats', 'custom_format_refused', { path, message });
+    }
     try {
       const input = await openSource(this.source);
       this.compression = input.compression;

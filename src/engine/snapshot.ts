@@ -1,6 +1,7 @@
 /** What the worker tells the UI while a run is live: small aggregates, never lines. */
 
 import type { FormatSection } from './formats/stage.ts';
+import type { Compression } from './lines/source.ts';
 import type { AlertView } from './metrics/alerts.ts';
 import type { HealthSection } from './metrics/health.ts';
 import type { NamedPoint } from './metrics/series.ts';
@@ -42,7 +43,7 @@ export interface Totals {
 
 /** What the line splitter saw in the input. */
 export interface InputStats {
-  compression: 'gzip' | 'none';
+  compression: Compression;
   /** Bytes after decompression (equal to bytesRead when not compressed). */
   decodedBytes: number;
   truncatedLines: number;

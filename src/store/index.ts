@@ -52,3 +52,21 @@ export {
 export { enforceBudget, requestPersistence, storageEstimate, withQuotaRecovery, type QuotaRecovery } from './budget.ts';
 export { holdRunLock, isRunLive, runLockName } from './locks.ts';
 export { deletePipeline, listPipelines, savePipeline } from './pipelines.ts';
+export { checkRecentFiles, loadRecentFiles, MAX_RECENT_FILES, saveRecentFiles, withRecentFile, type RecentFile } from './recent-files.ts';
+export {
+  AUTO_FORMAT_CHOICE,
+  checkCustomFormat,
+  DEFAULT_FORMAT_CHOICE,
+  deleteCustomFormat,
+  isTimeZoneOffset,
+  loadCustomFormats,
+  loadFormatChoice,
+  readCustomFormats,
+  readFormatChoice,
+  saveCustomFormat,
+  saveFormatChoice,
+  withCustomFormat,
+  type CustomFormatSpec,
+  type FormatChoice,
+  type FormatIssue,
+} from './formats.ts';

@@ -8,24 +8,38 @@
  */
 
 import {
+  DEFAULT_FORMAT_CHOICE,
+  checkCustomFormat,
   clearAll,
   DEFAULT_RETENTION,
+  deleteCustomFormat,
   deletePipeline,
   deleteRun,
   getRun,
   isRunLive,
   listPipelines,
   listRuns,
+  loadCustomFormats,
+  loadFormatChoice,
+  loadRecentFiles,
   loadRetention,
   loadRun,
   markInterrupted,
   openLinesightDB,
   requestPersistence,
+  saveCustomFormat,
+  saveFormatChoice,
   savePipeline,
+  saveRecentFiles,
   saveRetention,
   storageEstimate,
+  withCustomFormat,
+  type CustomFormatSpec,
+  type FormatChoice,
+  type FormatIssue,
   type LinesightDatabase,
   type OpenOptions,
+  type RecentFile,
   type RetentionIssue,
   type RetentionSettings,
   type RunSummary,
@@ -66,6 +80,10 @@ export class Library {
   /** Raw: handed to the worker as is (a deep proxy cannot be posted). */
   settings = $state.raw<RetentionSettings>(DEFAULT_RETENTION);
   pipelines = $state.raw<SavedPipeline[]>([]);
+  /** The user's log formats (checked specs, plain JSON: handed to the worker as they are). */
+  customFormats = $state.raw<CustomFormatSpec[]>([]);
+  /** The "Log format" choices last made: the format ("auto" or an id) and the zone of zone-less timestamps. */
+  formatChoice = $state.raw<FormatChoice>(DEFAULT_FORMAT_CHOICE);
   /** `navigator.storage.estimate()`: bytes this origin uses and may use. */
   estimate = $state.raw<{ usage: number; quota: number } | null>(null);
   /** Persistent storage: granted, refused, or unknown (unsupported). */
@@ -110,6 +128,7 @@ export class Library {
       const [settings, pipelines] = await Promise.all([loadRetention(db), listPipelines(db)]);
       this.settings = settings;
       this.pipelines = pipelines;
+      await this.loadFormats(db);
       await this.refresh();
     } catch (error) {
       this.notice = `The history could not be read: ${reason(error)}`;
@@ -117,6 +136,16 @@ export class Library {
     // Asked once, at start: persistent storage keeps the browser from clearing the history under disk pressure.
     void (this.options.persist ?? requestPersistence)().then((granted) => (this.persisted = granted));
     void this.refreshEstimate();
+  }
+
+  private async loadFormats(db: LinesightDatabase): Promise<void> {
+    const [custom, choice] = await Promise.all([loadCustomFormats(db), loadFormatChoice(db)]);
+    this.customFormats = custom.formats;
+    this.formatChoice = choice;
+    if (custom.refused.length) {
+      const why = custom.refused.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      this.notice = `Some saved custom formats cannot be used by this version and were left out (${why}).`;
+    }
   }
 
   private lost(prompt: StoragePrompt): void {
@@ -265,8 +294,57 @@ export class Library {
     }
   }
 
+  /**
+   * Saves a custom format (`replacing`: its id before an edit). A spec that does not compile
+   * comes back as issues and changes nothing. Without storage it lasts for this page.
+   */
+  async saveCustomFormat(spec: unknown, replacing?: string): Promise<FormatIssue[]> {
+    const db = this.db;
+    if (!db) {
+      const checked = checkCustomFormat(spec);
+      if (!checked.ok) return checked.error;
+      this.customFormats = withCustomFormat(this.customFormats, checked.value, replacing);
+      return [];
+    }
+    const saved = await saveCustomFormat(db, spec, replacing);
+    if (!saved.ok) return saved.error;
+    this.customFormats = saved.value;
+    return [];
+  }
+
+  async deleteCustomFormat(id: string): Promise<void> {
+    const db = this.db;
+    const deleted = db ? await deleteCustomFormat(db, id) : null;
+    if (deleted && !deleted.ok) this.notice = `The custom format could not be deleted: ${deleted.error}`;
+    else this.customFormats = deleted?.value ?? this.customFormats.filter((f) => f.id !== id);
+  }
+
+  /** Remembers a "Log format" choice (the format, the time zone or both) for the next visit. */
+  async saveFormatChoice(change: Partial<FormatChoice>): Promise<void> {
+    const choice = { ...this.formatChoice, ...change };
+    this.formatChoice = choice;
+    const db = this.db;
+    if (!db) return;
+    const saved = await saveFormatChoice(db, choice);
+    if (!saved.ok) this.notice = `The log format choice could not be kept: ${saved.error}`;
+  }
+
   dismissNotice(): void {
     this.notice = null;
+  }
+
+  /** Recent files with their handles (RecentFiles reads them); none without storage. */
+  async loadRecentFiles(): Promise<RecentFile[]> {
+    await this.ready;
+    return this.db ? loadRecentFiles(this.db) : [];
+  }
+
+  /** Returns why the list could not be kept, or null. Without storage it lasts for this page. */
+  async saveRecentFiles(list: readonly RecentFile[]): Promise<string | null> {
+    const db = this.db;
+    if (!db) return null;
+    const saved = await saveRecentFiles(db, list);
+    return saved.ok ? null : saved.error.message;
   }
 }
 

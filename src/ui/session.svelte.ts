@@ -11,6 +11,7 @@ import {
   type ConfigIssue,
   type EngineClient,
   type FormatInfo,
+  type FormatIssue,
   type LogEvent,
   type Observations,
   type PipelineConfig,
@@ -24,7 +25,10 @@ import {
 } from '../worker/client.ts';
 import type { RetentionIssue, RetentionSettings } from '../store/index.ts';
 import { download } from './download.ts';
+import { withCustomFormats } from './formats.ts';
 import type { Library } from './library.svelte.ts';
+import { isReportFile } from './open-file.ts';
+import { pickFileHandle, RecentFiles, type RecentFile } from './recent-files.svelte.ts';
 import { headView, importedView, storedView, type StoredRunView } from './stored.ts';
 import { DEFAULT_PRESET, presetOf, presetText } from './presets.ts';
 import { AlertsState } from './alerts.svelte.ts';
@@ -108,8 +112,12 @@ export class Session {
   keepInHistory = $state(true);
   /** The built-in log formats, for the "Log format" list (empty until the engine answers). */
   formats = $state.raw<FormatInfo[]>([]);
-  /** The log format of the next run: a format id, or AUTO_FORMAT to detect it (or keep the pipeline's). */
-  formatChoice = $state(AUTO_FORMAT);
+  /** The "Log format" choice; remembered between visits through the library. */
+  private chosenFormat = $state(AUTO_FORMAT);
+  /** The user picked a format in this visit: the remembered one, read later, must not override it. */
+  private formatPicked = false;
+  private chosenTimeZone = $state(0);
+  private timeZonePicked = false;
   /** The file of the live (or last) run: "Re-run with this format" opens it again. */
   lastFile = $state.raw<File | null>(null);
   /** Run options for tracing; off costs the run nothing. */
@@ -146,6 +154,10 @@ export class Session {
   readonly charts = new RunCharts();
   /** Alerts of the live (or last) run, and what the user does with them. */
   readonly alerts = new AlertsState((id, action, untilMs) => this.alertAction(id, action, untilMs));
+  /** Files opened from handles (picker, operating system), to open again with one click. */
+  readonly recent: RecentFiles;
+  /** The handle-giving file picker failed (a browser policy, say): "Open log file" uses the plain chooser. */
+  pickerFailed = $state(false);
   /** The log-time range picked on the levels chart; Journeys and Errors apply it. */
   timeFilter = $state.raw<TimeFilter | null>(null);
 
@@ -171,6 +183,7 @@ export class Session {
     readonly library: Library | null = null,
   ) {
     this.ready = this.init();
+    this.recent = new RecentFiles(library);
     this.alerts.onopen = () => this.show('alerts');
     // The traces-kept field starts at the setting; a run may still ask for another figure.
     void library?.ready.then(() => {
@@ -185,7 +198,7 @@ export class Session {
         this.choosePreset(DEFAULT_PRESET),
       ]);
       this.processors = processors;
-      void this.loadFormats();
+      void this.loadFormats().then(() => this.restoreFormatChoice());
     } catch (error) {
       this.notice = `The analysis engine could not start: ${reason(error)}`;
     }
@@ -197,6 +210,101 @@ export class Session {
     } catch {
       // The list stays empty: "Detect automatically" still works.
     }
+  }
+
+  /**
+   * Opens a file however it came (dropped, picked, from the operating system or Recent files): a
+   * Linesight report is shown read-only, anything else runs as a log (see isReportFile).
+   */
+  async openFile(file: File): Promise<void> {
+    if (await isReportFile(file)) await this.importReport(file);
+    else await this.open(file);
+  }
+
+  /** Opens the file of a handle (the file picker, launchQueue) and keeps it in Recent files. */
+  async openHandle(handle: FileSystemFileHandle): Promise<void> {
+    let file: File;
+    try {
+      file = await handle.getFile();
+    } catch (error) {
+      this.notice = `${handle.name} could not be read: ${reason(error)}`;
+      return;
+    }
+    void this.recent.remember(handle, file);
+    await this.openFile(file);
+  }
+
+  /** "Open log file" where the browser hands over file handles: its picker, so the file can be reopened. */
+  async pickFile(): Promise<void> {
+    let handle: FileSystemFileHandle | null;
+    try {
+      handle = await pickFileHandle();
+    } catch (error) {
+      this.pickerFailed = true;
+      this.notice = `The file picker could not open (${reason(error)}): choose the file again, with the browser’s plain file chooser.`;
+      return;
+    }
+    if (handle) await this.openHandle(handle);
+  }
+
+  /** Opens a recent file again; when it is gone or not allowed, the list says so. Call it from a click. */
+  async reopenRecent(entry: RecentFile): Promise<void> {
+    const file = await this.recent.reopen(entry);
+    if (file) await this.openFile(file);
+  }
+
+  /** The log format of the next run: a format id, or AUTO_FORMAT to detect it (or keep the pipeline's). */
+  get formatChoice(): string {
+    return this.chosenFormat;
+  }
+
+  set formatChoice(format: string) {
+    this.chosenFormat = format;
+    this.formatPicked = true;
+    void this.library?.saveFormatChoice({ format });
+  }
+
+  /** The zone of timestamps written without one, in minutes east of UTC (0: read them as UTC). */
+  get timeZone(): number {
+    return this.chosenTimeZone;
+  }
+
+  set timeZone(minutes: number) {
+    this.chosenTimeZone = minutes;
+    this.timeZonePicked = true;
+    void this.library?.saveFormatChoice({ timeZoneOffsetMinutes: minutes });
+  }
+
+  /** What "Log format" lists: the user's custom formats, then the built-in ones. */
+  get formatOptions(): FormatInfo[] {
+    return withCustomFormats(this.formats, this.library?.customFormats ?? []);
+  }
+
+  /** The choice of the last visit, once the formats are known; one that is gone since (a deleted custom format) means detection. */
+  private async restoreFormatChoice(): Promise<void> {
+    const library = this.library;
+    if (!library) return;
+    await library.ready;
+    const saved = library.formatChoice;
+    if (!this.timeZonePicked) this.chosenTimeZone = saved.timeZoneOffsetMinutes;
+    if (this.formatPicked || saved.format === AUTO_FORMAT) return;
+    if (this.formatOptions.some((format) => format.id === saved.format)) this.chosenFormat = saved.format;
+  }
+
+  /** Saves a custom format (`replacing`: its id before an edit); the issues when refused. */
+  async saveCustomFormat(spec: unknown, replacing?: string): Promise<FormatIssue[]> {
+    const library = this.library;
+    if (!library) return [{ path: '', message: 'Custom formats cannot be kept in this browser.' }];
+    const issues = await library.saveCustomFormat(spec, replacing);
+    // A format chosen under "Log format" follows its own edit to a new id.
+    const id = (spec as { id?: unknown }).id;
+    if (!issues.length && replacing && this.formatChoice === replacing && typeof id === 'string') this.formatChoice = id;
+    return issues;
+  }
+
+  async deleteCustomFormat(id: string): Promise<void> {
+    await this.library?.deleteCustomFormat(id);
+    if (this.formatChoice === id) this.formatChoice = AUTO_FORMAT;
   }
 
   /** Opens the last file again (with the format now chosen); nothing when no file was opened. */
@@ -247,6 +355,8 @@ export class Session {
         persist: this.library !== null && this.keepInHistory,
         // "Detect automatically" leaves the pipeline's own `format` in force.
         ...(this.formatChoice !== AUTO_FORMAT ? { format: this.formatChoice } : {}),
+        ...(this.library?.customFormats.length ? { customFormats: this.library.customFormats } : {}),
+        timeZoneOffsetMinutes: this.timeZone,
       },
       applied.config,
       (snapshot) => {

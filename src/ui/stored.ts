@@ -151,6 +151,8 @@ export function snapshotOfReport(report: StoredReport): RunSnapshot {
     ...(report.timeline ? { timeline: timelineColumns(report.timeline, Object.keys(base.levels)) } : {}),
     ...(report.health ? { health: report.health } : {}),
     ...(report.alerts ? { alerts: report.alerts } : {}),
+    // Reports made before formats have no `format` section.
+    format: report.format ?? null,
     // Every point of the run: a chart of a stored run starts from nothing and takes them all at once.
     points: report.metrics ? pointsOf(report.metrics.series) : [],
     ...(run.message ? { message: run.message } : {}),

@@ -6,7 +6,7 @@ import { toConfigJson, type Observations, type Report } from '../engine/report/r
 import { LogRun } from '../engine/run.ts';
 import { ALL_FORMATS } from '../engine/formats/registry.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
-import { clampRetention, DEFAULT_RETENTION, loadRetention, runCaps, type RetentionSection, type RetentionSettings } from '../store/index.ts';
+import { clampRetention, DEFAULT_RETENTION, isTimeZoneOffset, loadRetention, runCaps, type RetentionSection, type RetentionSettings } from '../store/index.ts';
 import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
@@ -26,6 +26,10 @@ export interface StartRun {
   persist?: boolean;
   /** A format id, or "auto": overrides the pipeline's `parse` format for this run. */
   format?: string;
+  /** The user's custom formats (plain JSON specs), checked again here; a bad one is left out with an event. */
+  customFormats?: unknown[];
+  /** The zone of timestamps written without one, in minutes east of UTC; absent: UTC. */
+  timeZoneOffsetMinutes?: number;
 }
 
 /** A built-in log format, as the UI lists it. */
@@ -90,6 +94,8 @@ export const api = {
         trace: start.trace,
         caps: { traces: caps.traces, errors: caps.errors, events: caps.events },
         ...(typeof start.format === 'string' && start.format ? { format: start.format } : {}),
+        ...(Array.isArray(start.customFormats) ? { customFormats: start.customFormats } : {}),
+        ...(isTimeZoneOffset(start.timeZoneOffsetMinutes) ? { timeZoneOffsetMinutes: start.timeZoneOffsetMinutes } : {}),
       },
       { onSnapshot, output },
     );

@@ -29,6 +29,8 @@ export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
 export type { AlertUserAction, FormatInfo, RunResult, StartRun };
 export type { FormatSection } from '../engine/formats/stage.ts';
+export { detectFormat, previewCustomFormat, readSpecFile, PREVIEW_MAX_LINES } from '../engine/formats/index.ts';
+export type { CustomFormatSpec, FormatIssue, FormatPreview, LinePreview, ParsedFields } from '../engine/formats/index.ts';
 export type { AlertHistoryEntry, AlertSeverity, AlertState, AlertView } from '../engine/metrics/alerts.ts';
 export type { HealthSection } from '../engine/metrics/health.ts';
 export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/series.ts';

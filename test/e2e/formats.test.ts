@@ -1,11 +1,15 @@
 /**
  * The log format of a run: detected on a real log (the Loghub HDFS sample), then chosen from the
- * "Log format" list and the same file re-run with it.
+ * "Log format" list and the same file re-run with it; a custom format added in Settings, kept
+ * across a reload, detected on a log in a made-up layout.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openApp, type AppSession } from './browser.ts';
-import { expectNoPageErrors, openLog, parseFigure, runRegion, splitLines, statusText, TERMINAL_STATUSES, waitForRunEnd } from './helpers.ts';
+import { expectNoPageErrors, openLog, parseFigure, runRegion, splitLines, statusText, tempDir, TERMINAL_STATUSES, waitForRunEnd } from './helpers.ts';
 
 const HDFS = '/work/shared/data/loghub/HDFS/HDFS_2k.log';
 
@@ -45,4 +49,99 @@ test('the HDFS sample is detected as HDFS; re-run as syslog, its lines are count
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThanOrEqual(lines);
   expectNoPageErrors(app);
+});
+
+/** A layout no built-in format reads: `~ 14.03.2024|08:00:01.250 ~ W ~ cart ~ message`. */
+const TILDE_PATTERN = '^~ (?<timestamp>\\d\\d\\.\\d\\d\\.\\d{4}\\|\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ~ (?<level>[A-Z]) ~ (?<component>\\w+) ~ (?<message>.*)$';
+const TILDE_LAYOUT = 'dd.MM.yyyy|HH:mm:ss.SSS';
+/** Lines per level letter in the fixture, and the level each letter means. */
+const LEVEL_LINES = { I: { level: 'INFO', lines: 17 }, W: { level: 'WARN', lines: 6 }, E: { level: 'ERROR', lines: 4 }, D: { level: 'DEBUG', lines: 3 } };
+
+function tildeLog(): string {
+  // Round robin over the letters, so no level comes in one block.
+  const left = Object.entries(LEVEL_LINES).map(([letter, { lines }]) => ({ letter, lines }));
+  const letters: string[] = [];
+  while (left.some((l) => l.lines > 0)) for (const l of left) if (l.lines-- > 0) letters.push(l.letter);
+  return letters.map((letter, i) => `~ 14.03.2024|08:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.250 ~ ${letter} ~ shop ~ event ${i}\n`).join('');
+}
+
+async function showSection(page: Page, name: 'Analyze' | 'Settings'): Promise<void> {
+  const button = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true });
+  await button.click();
+  await expect.poll(() => button.getAttribute('aria-current')).toBe('page');
+}
+
+/** A value of the app's key-value `settings` store in IndexedDB, as the page reads it. */
+function storedSetting(page: Page, key: string): Promise<unknown> {
+  return page.evaluate(
+    (key) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('linesight');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction('settings').objectStore('settings').get(key);
+          get.onsuccess = () => {
+            resolve(get.result);
+            db.close();
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    key,
+  );
+}
+
+/** The rows of a counter's table (its caption is the counter's id): key -> count. */
+async function counterCounts(page: Page, counter: string): Promise<Record<string, number>> {
+  const rows = await page.getByRole('table', { name: counter }).evaluate((table) =>
+    [...(table as HTMLTableElement).tBodies[0].rows].map((row) => [row.cells[0].textContent ?? '', row.cells[1].textContent ?? '']),
+  );
+  return Object.fromEntries(rows.map(([key, count]) => [key.trim(), parseFigure(count)]));
+}
+
+test('a custom format added in Settings survives a reload and is detected, with its levels', async () => {
+  const tmp = await tempDir('formats');
+  try {
+    const log = join(tmp.dir, 'tilde.log');
+    await writeFile(log, tildeLog());
+
+    app = await openApp();
+    const { page } = app;
+    await showSection(page, 'Settings');
+    const editor = page.getByRole('region', { name: 'Custom formats' });
+    await editor.getByLabel('Name', { exact: true }).fill('Tilde service');
+    await editor.getByLabel('Pattern', { exact: true }).fill(TILDE_PATTERN);
+    await editor.getByLabel('Timestamp layout').fill(TILDE_LAYOUT);
+    await editor.getByLabel('Sample lines').fill(tildeLog().split('\n').slice(0, 2).join('\n'));
+    // The live preview reads the sample before anything is saved.
+    const preview = editor.getByRole('region', { name: 'Preview' });
+    await preview.getByText('2 of 2 sample lines match.', { exact: false }).waitFor();
+    await expect.poll(() => preview.getByRole('listitem').first().textContent()).toContain('2024-03-14T08:00:00.250Z');
+    await editor.getByRole('button', { name: 'Save format' }).click();
+    await editor.getByText('Saved “Tilde service”.', { exact: false }).waitFor();
+
+    await page.reload({ waitUntil: 'networkidle' });
+    await showSection(page, 'Settings');
+    await page.getByRole('list', { name: 'Saved custom formats' }).getByText('Tilde service').waitFor();
+    await showSection(page, 'Analyze');
+    expect(await page.getByLabel('Log format').locator('optgroup[label="Custom"] option').allTextContents()).toEqual(['Tilde service']);
+
+    await openLog(page, log);
+    expect(await waitForRunEnd(page, 'tilde.log')).toBe('Completed');
+    await runRegion(page).getByText('Format: Tilde service (detected, 100%)', { exact: true }).waitFor();
+    expect(await runRegion(page).getByText(/did not fit/).count()).toBe(0);
+    const expected = Object.fromEntries(Object.values(LEVEL_LINES).map(({ level, lines }) => [level, lines]));
+    await expect.poll(() => counterCounts(page, 'by_level')).toEqual(expected);
+
+    // The Log format choice is remembered too.
+    await page.getByLabel('Log format').selectOption({ label: 'Tilde service' });
+    // Written a moment after the pick: a reload sooner than a person could make would lose it.
+    await expect.poll(() => storedSetting(page, 'formatChoice')).toMatchObject({ format: 'tilde-service' });
+    await page.reload({ waitUntil: 'networkidle' });
+    await expect.poll(() => page.getByLabel('Log format').inputValue()).toBe('tilde-service');
+    expectNoPageErrors(app);
+  } finally {
+    await tmp.remove();
+  }
 });

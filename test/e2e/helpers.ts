@@ -164,3 +164,29 @@ export function splitLines(text: string): string[] {
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/** The names of the run views' tabs, in order. */
+export const RUN_TABS = ['Stats', 'Charts', 'Graph', 'Journeys', 'Errors', 'Events', 'Alerts', 'Processors'] as const;
+
+/** Selects a tab of the run views and waits until it says it is selected. */
+export async function showTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tab.click();
+  await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+}
+
+/** Shows a section of the page (the navigation labelled "Sections") and waits until it is current. */
+export async function showSection(page: Page, name: 'Analyze' | 'History' | 'Settings'): Promise<void> {
+  const button = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true });
+  await button.click();
+  await expect.poll(() => button.getAttribute('aria-current')).toBe('page');
+}
+
+/**
+ * Resolves once the service worker is active, i.e. its install has precached the whole app.
+ * The page that registered it stays uncontrolled (registerType 'prompt' claims no clients):
+ * the next navigation is the first one it serves.
+ */
+export async function serviceWorkerReady(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}

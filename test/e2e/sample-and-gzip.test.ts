@@ -1,13 +1,16 @@
 /**
- * The other ways in: the bundled sample, a gzip file, and a pipeline typed (wrongly) into the editor.
+ * The other ways in: the bundled sample, gzip and zstd files, and a pipeline typed (wrongly) into the editor.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { generateLog } from '../../bench/generate.ts';
+import { zstdCompress, zstdDecodablePrefix } from '../fixtures/zstd.ts';
 import { openApp, type AppSession } from './browser.ts';
 import {
+  clickForDownload,
+  downloadText,
   expectNoPageErrors,
   openLog,
   progressFigure,
@@ -24,15 +27,20 @@ const SEED =
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let app: AppSession | undefined;
+let plainText: string;
 let plainLines: number;
 
 beforeAll(async () => {
   tmp = await tempDir('sample-gzip');
   // Deterministic, realistic lines (stack traces, JSON lines, levels); about 2.5 MB.
   const text = [...generateLog({ lines: 20_000, seed: 11 })].join('');
+  plainText = text;
   plainLines = splitLines(text).length;
   await writeFile(join(tmp.dir, 'plain.log'), text);
   await writeFile(join(tmp.dir, 'plain.log.gz'), gzipSync(text));
+  // Two frames, as `zstd` writes when files are concatenated (or logs rotated into one archive).
+  const half = text.indexOf('\n', text.length >> 1) + 1;
+  await writeFile(join(tmp.dir, 'plain.log.zst'), Buffer.concat([zstdCompress(text.slice(0, half)), zstdCompress(text.slice(half), 19)]));
   await writeFile(join(tmp.dir, 'seed.json'), SEED);
 });
 
@@ -72,7 +80,10 @@ test('"Try a sample log" runs the bundled sample to completion and reads all its
   expectNoPageErrors(app);
 });
 
-test('a .gz file completes with the same counts as its plain version', async () => {
+test.each([
+  ['gzip', 'plain.log.gz'],
+  ['zstd', 'plain.log.zst'],
+])('a %s file completes with the same counts as its plain version', async (compression, name) => {
   app = await openApp();
   const { page } = app;
   await openLog(page, join(tmp.dir, 'plain.log'));
@@ -80,14 +91,35 @@ test('a .gz file completes with the same counts as its plain version', async () 
   const plain = await readStats(page);
   expect(plain.total.linesIn).toBe(plainLines);
 
-  await openLog(page, join(tmp.dir, 'plain.log.gz'));
-  expect(await waitForRunEnd(page, 'plain.log.gz')).toBe('Completed');
-  const gz = await readStats(page);
-  expect(withoutTime(gz.rows)).toEqual(withoutTime(plain.rows));
-  expect(gz.total.linesIn).toBe(plainLines);
-  expect(gz.total.linesOut).toBe(plain.total.linesOut);
-  // The user is told the file was decompressed.
-  await runRegion(page).getByText(/gzip-compressed/).waitFor();
+  await openLog(page, join(tmp.dir, name));
+  expect(await waitForRunEnd(page, name)).toBe('Completed');
+  const packed = await readStats(page);
+  expect(withoutTime(packed.rows)).toEqual(withoutTime(plain.rows));
+  expect(packed.total.linesIn).toBe(plainLines);
+  expect(packed.total.linesOut).toBe(plain.total.linesOut);
+  // The user is told the file was decompressed, and so is the report.
+  await runRegion(page).getByText(`${compression}-compressed`, { exact: false }).waitFor();
+  const report = JSON.parse(await downloadText(await clickForDownload(page, 'Export report')));
+  expect(report.input).toMatchObject({ compression, decodedBytes: Buffer.byteLength(plainText) });
+  expectNoPageErrors(app);
+});
+
+test('a truncated .zst fails with a message about zstd while every line decoded before the cut is counted', async () => {
+  const zst = zstdCompress(plainText);
+  const cut = zst.subarray(0, Math.floor(zst.length / 2));
+  const completeLines = zstdDecodablePrefix(cut).text.split('\n').length - 1;
+  expect(completeLines).toBeGreaterThan(0);
+  const path = join(tmp.dir, 'cut.log.zst');
+  await writeFile(path, cut);
+
+  app = await openApp();
+  const { page } = app;
+  await openLog(page, path);
+  expect(await waitForRunEnd(page, 'cut.log.zst')).toBe('Failed');
+  expect(await runRegion(page).getByRole('alert').textContent()).toMatch(/The zstd data is truncated or corrupt/);
+  const stats = await readStats(page);
+  expect(stats.total.linesIn).toBeLessThan(plainLines);
+  expect(stats.total.linesIn).toBe(completeLines);
   expectNoPageErrors(app);
 });
 

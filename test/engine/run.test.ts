@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssues, parsePipeline, type PipelineConfig } from '../../src/engine/pipeline/config.ts';
 import { runLog, type OutputSink } from '../../src/engine/run.ts';
 import type { RunSnapshot } from '../../src/engine/snapshot.ts';
+import { zstdCompress, zstdDecodablePrefix } from '../fixtures/zstd.ts';
 
 function config(value: unknown): PipelineConfig {
   const parsed = parsePipeline(value);
@@ -82,6 +83,28 @@ describe('runLog', () => {
     expect(report.run.status).toBe('failed');
     expect(report.run.message).toMatch(/gzip/i);
     expect(report.run.linesRead).toBeGreaterThan(1000);
+    expect(report.processors[0].linesIn).toBe(report.run.linesRead);
+  });
+
+  it('reads zstd files as if uncompressed, counting file bytes for progress', async () => {
+    const text = logText(500);
+    const compressed = zstdCompress(text);
+    const report = await runLog(new Blob([compressed]), FILTER_ERRORS);
+    expect(report.run.status).toBe('completed');
+    expect(report.run.linesRead).toBe(500);
+    expect(report.run.bytesRead).toBe(compressed.length);
+    expect(report.input).toMatchObject({ compression: 'zstd', decodedBytes: text.length });
+  });
+
+  it('stops a truncated zstd with a message naming zstd, having counted every line decoded before the cut', async () => {
+    const compressed = zstdCompress(logText(200_000));
+    const cut = compressed.subarray(0, Math.floor(compressed.length * 0.6));
+    const decodable = zstdDecodablePrefix(cut).text;
+    const report = await runLog(fileLike(cut), FILTER_ERRORS);
+    expect(report.run.status).toBe('failed');
+    expect(report.run.message).toMatch(/^The zstd data is truncated or corrupt/);
+    expect(report.run.linesRead).toBeGreaterThan(1000);
+    expect(report.run.linesRead).toBe(decodable.split('\n').length - 1);
     expect(report.processors[0].linesIn).toBe(report.run.linesRead);
   });
 

@@ -58,6 +58,9 @@ describe('RunProgress', () => {
     expect(screen.getByText('gzip-compressed: 10.0 MB decompressed')).toBeTruthy();
     expect(screen.getByText('2 lines cut at 1.0 MB')).toBeTruthy();
     expect(screen.getByText(/1 line with invalid UTF-8/)).toBeTruthy();
+
+    await rerender({ snapshot: snapshot({ input: { compression: 'zstd', decodedBytes: 3 * 1024 * 1024, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 1 << 20 } }) });
+    expect(screen.getByText('zstd-compressed: 3.0 MB decompressed')).toBeTruthy();
   });
 
   it('shows an empty finished file as fully read', () => {

@@ -97,6 +97,31 @@ describe('the log format of a run', () => {
     runs[1].finish();
   });
 
+  it('reads zone-less timestamps as UTC unless another zone is chosen, and passes the zone to the run', async () => {
+    const { session, runs } = await started();
+    render(RunOptions, { session });
+    const zone = screen.getByLabelText('Time zone') as HTMLSelectElement;
+    expect(zone.selectedOptions[0].textContent).toMatch(/^UTC( \(this computer now\))?$/);
+    const labels = [...zone.options].map((o) => o.textContent!.replace(' (this computer now)', ''));
+    expect(labels).toContain('UTC+05:30');
+    expect(labels).toContain('UTC-03:30');
+    expect(labels[0]).toBe('UTC-12:00');
+    expect(labels.at(-1)).toBe('UTC+14:00');
+    const file = new File(['a\n'], 'a.log');
+    void session.open(file);
+    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    expect(runs[0].start.timeZoneOffsetMinutes).toBe(0);
+    runs[0].finish();
+
+    const india = [...zone.options].find((o) => o.textContent!.startsWith('UTC+05:30'))!;
+    await fireEvent.change(zone, { target: { value: india.value } });
+    expect(session.timeZone).toBe(330);
+    void session.open(file);
+    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    expect(runs[1].start.timeZoneOffsetMinutes).toBe(330);
+    runs[1].finish();
+  });
+
   it('"Re-run with this format" opens the same file again with the chosen format', async () => {
     const { session, runs } = await started();
     render(App, { session });

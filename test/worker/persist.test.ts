@@ -149,12 +149,11 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     const final = await runToEnd(h);
     expect(final.run.status).toBe('completed');
 
-    // About 2.8 s of run: a checkpoint started roughly every 0.7 s, never more than a second apart
-    // (the exact cadence, free of this machine's load, is the next test's).
+    // About 2.8 s of run: a checkpoint started roughly every 0.7 s. The cadence itself (at least
+    // once a second) is the next test's, on its own clock: wall-clock gaps depend on the load.
     const starts = [h.startedAt, ...h.checkpoints.map((c) => c.startedAt)];
     const gaps = starts.slice(1).map((t, i) => t - starts[i]);
     expect(h.checkpoints.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(1000);
     // A few transactions a second at most, each carrying what came since the last.
     expect(Math.min(...gaps.slice(1))).toBeGreaterThanOrEqual(CHECKPOINT_INTERVAL_MS);
     for (const c of h.checkpoints) expect(c.items).toBeGreaterThanOrEqual(100);

@@ -15,7 +15,7 @@ import { fields, levelFromMessage, levelOf } from './fields.ts';
 import { formatById } from './registry.ts';
 import { d2, d4, isDigit } from './scan.ts';
 import { civil, cursor, fraction, isoAt, monthAt, validDate, yearless, zone } from './time.ts';
-import type { LogFormat } from './types.ts';
+import { createParseContext, type LogFormat, type ParsedFields } from './types.ts';
 
 export interface CustomFormatSpec {
   id: string;
@@ -306,4 +306,75 @@ export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat,
     },
   };
   return { ok: true, value: format };
+}
+
+/**
+ * A user's list of formats, as a run gets it: each spec is checked on its own; a bad one is
+ * left out with its issues (under `customFormats[i]`), never failing the others or the run.
+ */
+export function compileCustomFormats(specs: readonly unknown[]): { formats: LogFormat[]; issues: FormatIssue[] } {
+  const formats: LogFormat[] = [];
+  const issues: FormatIssue[] = [];
+  specs.forEach((spec, i) => {
+    const path = `customFormats[${i}]`;
+    const compiled = compileCustomFormat(spec, path);
+    if (!compiled.ok) issues.push(...compiled.error);
+    else if (formats.some((format) => format.id === compiled.value.id)) {
+      issues.push({ path: `${path}.id`, message: `"${compiled.value.id}" is the id of an earlier custom format` });
+    } else formats.push(compiled.value);
+  });
+  return { formats, issues };
+}
+
+/** What a format makes of one sample line. */
+export interface LinePreview {
+  line: string;
+  /** The line's fields when it is an entry of the format; null when it does not match. */
+  fields: ParsedFields | null;
+  /** Why it does not match, or what is off in a match (a timestamp the layout cannot read). */
+  problem: string | null;
+}
+
+export interface FormatPreview {
+  format: LogFormat;
+  lines: LinePreview[];
+  /** Lines that matched the pattern. */
+  matched: number;
+}
+
+/** Lines a preview looks at: enough to check a format, few enough to stay instant while typing. */
+export const PREVIEW_MAX_LINES = 50;
+
+/**
+ * Tries a spec on sample lines before it is saved: each non-empty line with its fields, or why
+ * it does not fit. Lines are read one by one, as headers (a joined entry's first line).
+ */
+export function previewCustomFormat(spec: unknown, sample: readonly string[]): Result<FormatPreview, FormatIssue[]> {
+  const compiled = compileCustomFormat(spec);
+  if (!compiled.ok) return compiled;
+  const format = compiled.value;
+  const { pattern, timestampLayout } = spec as CustomFormatSpec;
+  const regex = new RegExp(pattern);
+  const ctx = createParseContext();
+  const lines: LinePreview[] = [];
+  let matched = 0;
+  for (const line of sample) {
+    if (line.trim() === '') continue;
+    if (lines.length === PREVIEW_MAX_LINES) break;
+    const fields = format.parse(line, ctx);
+    let problem: string | null = null;
+    if (fields === null) {
+      problem = format.hasHeaders
+        ? 'does not match the pattern: in a run it joins the entry above (multi-line)'
+        : 'does not match the pattern: in a run it is counted as not fitting';
+    } else {
+      matched++;
+      const stamp = regex.exec(line)?.groups?.timestamp;
+      if (stamp !== undefined && fields.timestamp === null) {
+        problem = `timestamp "${stamp}" does not fit the layout ${timestampLayout ? `"${timestampLayout}"` : 'auto'}`;
+      }
+    }
+    lines.push({ line, fields, problem });
+  }
+  return { ok: true, value: { format, lines, matched } };
 }

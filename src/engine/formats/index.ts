@@ -14,8 +14,10 @@ export { detectFormat, isStandaloneJson, looksLikeContinuation, DETECT_MAX_LINES
 export type { Detection, FormatScore } from './detect.ts';
 export { EntryJoiner, headerTest, DEFAULT_MAX_ENTRY_CHARS, DEFAULT_MAX_ENTRY_LINES } from './multiline.ts';
 export type { JoinOptions } from './multiline.ts';
-export { compileCustomFormat, compileLayout } from './custom.ts';
-export type { CustomFormatSpec, FormatIssue, TimestampReader } from './custom.ts';
+export { compileCustomFormat, compileCustomFormats, compileLayout, previewCustomFormat, PREVIEW_MAX_LINES } from './custom.ts';
+export type { CustomFormatSpec, FormatIssue, FormatPreview, LinePreview, TimestampReader } from './custom.ts';
+export { layoutOfStrftime, readSpecFile } from './spec-file.ts';
+export type { SpecFile } from './spec-file.ts';
 export { LineParser } from './parser.ts';
 export { createParseContext } from './types.ts';
 export type { FormatFamily, LogFormat, ParseContext, ParsedFields } from './types.ts';

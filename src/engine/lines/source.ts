@@ -1,4 +1,6 @@
-export type Compression = 'gzip' | 'none';
+import { Decompress } from 'fzstd';
+
+export type Compression = 'gzip' | 'zstd' | 'none';
 
 /**
  * What the engine reads: a File or Blob, or anything shaped like one (the Node benchmark
@@ -7,10 +9,10 @@ export type Compression = 'gzip' | 'none';
 export type BlobLike = Pick<Blob, 'size' | 'slice' | 'stream'> & { name?: string };
 
 export interface ByteSource {
-  /** The (decompressed) bytes of the file. Errors if the file cannot be read or the gzip data is bad. */
+  /** The (decompressed) bytes of the file. Errors if the file cannot be read or the gzip or zstd data is bad. */
   stream: ReadableStream<Uint8Array>;
   compression: Compression;
-  /** File bytes consumed so far (compressed bytes for gzip): progress is bytesRead() / blob.size. */
+  /** File bytes consumed so far (compressed bytes for gzip and zstd): progress is bytesRead() / blob.size. */
   bytesRead(): number;
 }
 
@@ -18,15 +20,19 @@ export interface ByteSource {
 const READ_AHEAD: QueuingStrategy = { highWaterMark: 8 };
 /** Decompressed bytes held ahead of the pipeline at most. */
 const GUNZIP_AHEAD_BYTES = 8 << 20;
+/**
+ * Compressed bytes handed to the zstd decoder per pull, so that one pull decodes a few MB at
+ * most at log compression ratios, whatever the size of the file system's chunks.
+ */
+const UNZSTD_STEP_BYTES = 64 << 10;
 
 /**
- * Opens a file for streaming, decompressing gzip when its first bytes say so.
+ * Opens a file for streaming, decompressing gzip or zstd when its first bytes say so.
  * The content decides, not the name: `.log` files that are really gzip exist, and so
  * do `.gz` names on plain text.
  */
 export async function openSource(blob: BlobLike): Promise<ByteSource> {
-  const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-  const compression: Compression = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b ? 'gzip' : 'none';
+  const compression = detectCompression(new Uint8Array(await blob.slice(0, 4).arrayBuffer()));
   let read = 0;
   // Counted before decompression, so progress is measured against the file size.
   const counted = blob.stream().pipeThrough(
@@ -41,8 +47,17 @@ export async function openSource(blob: BlobLike): Promise<ByteSource> {
       READ_AHEAD,
     ),
   );
-  const stream = compression === 'gzip' ? gunzip(counted) : counted;
+  const stream = compression === 'gzip' ? gunzip(counted) : compression === 'zstd' ? unzstd(counted) : counted;
   return { stream, compression, bytesRead: () => read };
+}
+
+function detectCompression(magic: Uint8Array): Compression {
+  if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return 'gzip';
+  if (magic.length < 4) return 'none';
+  const zstdFrame = magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd;
+  // A skippable frame (0x184D2A50 to 0x184D2A5F) may come first: pzstd writes one before each frame.
+  const skippableFrame = (magic[0] & 0xf0) === 0x50 && magic[1] === 0x2a && magic[2] === 0x4d && magic[3] === 0x18;
+  return zstdFrame || skippableFrame ? 'zstd' : 'none';
 }
 
 /**
@@ -134,6 +149,68 @@ function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
   );
 }
 
+/**
+ * Zstd decompression in JavaScript (fzstd), as Chromium's DecompressionStream has no zstd.
+ * The decoder is synchronous, so each pull decodes one step of input and hands over what it
+ * decoded: memory stays flat (the decoder keeps the frame's window, 8 MB at most at zstd's
+ * usual levels). Frames follow one another as in the file. When the data breaks off or is
+ * corrupt, the blocks decoded before are handed over first and the error comes after them.
+ */
+function unzstd(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const input = compressed.getReader();
+  const decoded: Uint8Array[] = [];
+  const decoder = new Decompress((block) => {
+    if (block.length > 0) decoded.push(block);
+  });
+  let rest: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  let failure: { error: unknown } | null = null;
+
+  const step = async () => {
+    if (rest.length === 0) {
+      const { done, value } = await input.read();
+      if (done) {
+        // Throws when the data ends inside a frame.
+        decoder.push(new Uint8Array(0), true);
+        ended = true;
+        return;
+      }
+      rest = value;
+    }
+    const piece = rest.subarray(0, UNZSTD_STEP_BYTES);
+    rest = rest.subarray(piece.length);
+    decoder.push(piece);
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        while (decoded.length === 0 && !ended && failure === null) {
+          try {
+            await step();
+          } catch (error) {
+            failure = { error };
+            input.cancel().catch(() => {});
+          }
+        }
+        if (decoded.length > 0) {
+          for (const block of decoded) controller.enqueue(block);
+          decoded.length = 0;
+        } else if (failure !== null) {
+          controller.error((failure as { error: unknown }).error);
+        } else {
+          controller.close();
+        }
+      },
+      cancel(reason) {
+        return input.cancel(reason);
+      },
+    },
+    // Pulled only when the pipeline reads: an error is raised once everything before it was read.
+    { highWaterMark: 0 },
+  );
+}
+
 /** A sentence for the user from an error raised while reading a source's stream. */
 export function describeInputError(err: unknown, compression: Compression): string {
   const name = err instanceof Error || err instanceof DOMException ? err.name : '';
@@ -144,6 +221,7 @@ export function describeInputError(err: unknown, compression: Compression): stri
     return `The file could not be read; it may have been moved, deleted or changed while reading: ${detail}`;
   }
   if (compression === 'gzip') return `The gzip data is truncated or corrupt: ${detail}`;
+  if (compression === 'zstd') return `The zstd data is truncated or corrupt: ${detail}`;
   return `Reading the file failed: ${detail}`;
 }
 

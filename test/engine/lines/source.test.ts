@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeInputError, LineSplitter, openSource, sniffBinary } from '../../../src/engine/lines/index.ts';
+import { generateLog } from '../../../bench/generate.ts';
+import { skippableFrame, zstdCompress, zstdDecodablePrefix } from '../../fixtures/zstd.ts';
 import { bytes, loghub } from './helpers.ts';
 
 async function gzip(data: Uint8Array): Promise<Uint8Array> {
@@ -73,6 +75,101 @@ describe('openSource', () => {
   it('feeds the splitter the lines of a gzipped Loghub sample', async () => {
     const { log } = loghub('HDFS');
     const source = await openSource(file(await gzip(log), 'HDFS_2k.log.gz'));
+    const splitter = new LineSplitter();
+    let lines = 0;
+    for await (const chunk of source.stream as unknown as AsyncIterable<Uint8Array>) {
+      lines += splitter.push(chunk)?.texts.length ?? 0;
+    }
+    lines += splitter.finish()?.texts.length ?? 0;
+    expect(lines).toBe(2000);
+    expect(splitter.stats.bytes).toBe(log.length);
+  });
+});
+
+/** The chunks a stream delivers before it ends or errors, and its error if any. */
+async function readUntilError(stream: ReadableStream<Uint8Array>): Promise<{ text: string; error: unknown }> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) return { text: Buffer.concat(chunks).toString('latin1'), error: null };
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { text: Buffer.concat(chunks).toString('latin1'), error };
+  }
+}
+
+const completeLines = (text: string) => text.split('\n').length - 1;
+
+describe('openSource with zstd', () => {
+  // Realistic lines (about 6x smaller once compressed), over 2 MiB so the file has many blocks.
+  const log = [...generateLog({ bytes: 3_000_000, seed: 3 })].join('');
+  const text = bytes(log);
+  const zst = zstdCompress(text);
+  const decode = (data: Uint8Array) => new TextDecoder().decode(data);
+
+  it('decompresses zstd recognised by its magic bytes, whatever the file is called', async () => {
+    const source = await openSource(file(zst, 'app.log'));
+    expect(source.compression).toBe('zstd');
+    expect(decode(await readAll(source.stream))).toBe(log);
+  });
+
+  it('passes plain text through unchanged, even when it is named .zst', async () => {
+    const source = await openSource(file(text, 'app.log.zst'));
+    expect(source.compression).toBe('none');
+    expect(decode(await readAll(source.stream))).toBe(log);
+  });
+
+  it('reads every frame of a multi-frame file, skippable frames included (as pzstd writes them)', async () => {
+    const second = 'INFO the second frame\nWARN made at another level\n';
+    const data = bytes([...skippableFrame(bytes('pzstd'))], [...zst], [...skippableFrame(new Uint8Array(0))], [...zstdCompress(second, 19)]);
+    const source = await openSource(file(data, 'app.log.zst'));
+    expect(source.compression).toBe('zstd');
+    expect(decode(await readAll(source.stream))).toBe(log + second);
+  });
+
+  it('counts compressed file bytes for progress, and reads the file only as the output is taken', async () => {
+    // In small chunks, as a File streams (a File of one array is one chunk in Node).
+    const chunks = Array.from({ length: Math.ceil(zst.length / 8192) }, (_, i) => zst.subarray(i * 8192, (i + 1) * 8192));
+    const blob = new File(chunks, 'app.log.zst');
+    const source = await openSource(blob);
+    const reader = source.stream.getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    // Streaming, not whole-file: one read has pulled a few chunks of the file at most.
+    expect(source.bytesRead()).toBeLessThan(blob.size / 2);
+    let decoded = first.value?.length ?? 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) decoded += next.value.length;
+    expect(decoded).toBe(text.length);
+    expect(source.bytesRead()).toBe(blob.size);
+  });
+
+  it('keeps every block decoded before a cut, then errors with a message naming zstd', async () => {
+    const cut = zst.slice(0, Math.floor(zst.length * 0.6));
+    const reference = zstdDecodablePrefix(cut);
+    expect(reference.failed).toBe(true);
+    expect(completeLines(reference.text)).toBeGreaterThan(1000);
+
+    const source = await openSource(file(cut, 'app.log.zst'));
+    const { text: decoded, error } = await readUntilError(source.stream);
+    expect(describeInputError(error, source.compression)).toMatch(/^The zstd data is truncated or corrupt: \S/);
+    expect(log.startsWith(decoded)).toBe(true);
+    expect(completeLines(decoded)).toBe(completeLines(reference.text));
+  });
+
+  it('hands over every frame before trailing bytes that are not zstd, then errors', async () => {
+    // Longer than a frame header, so the decoder fails on the same input as the last blocks.
+    const source = await openSource(file(bytes([...zst], 'this is not zstd data at all\n'), 'app.log.zst'));
+    const { text: decoded, error } = await readUntilError(source.stream);
+    expect(decoded).toBe(log);
+    expect(describeInputError(error, source.compression)).toMatch(/^The zstd data is truncated or corrupt: \S/);
+  });
+
+  it('feeds the splitter the lines of a zstd-compressed Loghub sample', async () => {
+    const { log } = loghub('HDFS');
+    const source = await openSource(file(zstdCompress(log), 'HDFS_2k.log.zst'));
     const splitter = new LineSplitter();
     let lines = 0;
     for await (const chunk of source.stream as unknown as AsyncIterable<Uint8Array>) {

@@ -57,6 +57,16 @@ describe('parseReport', () => {
     expect(refused(json(noHealth))).toBe('health: missing');
   });
 
+  it('reads a format section (custom formats included), an older report without one, and refuses a malformed one', () => {
+    const report = copy(reports.chain);
+    report.format = { id: 'braces', name: 'Braces', confidence: 1, overridden: false, unmatchedLines: 0, multilineJoined: 2 };
+    expect(parseReport(json(report)).ok).toBe(true);
+    delete report.format;
+    expect(parseReport(json(report)).ok).toBe(true);
+    report.format = { id: 'braces', name: { html: '<b>' }, confidence: 3, overridden: false, unmatchedLines: 0, multilineJoined: 0 };
+    expect(refused(json(report))).toBe('format.name: expected a text (got an object); format.confidence: expected at most 1 (got 3)');
+  });
+
   it('lists a few problems at once, not hundreds', () => {
     const report = copy(reports.routedTraced);
     for (const t of report.traces.items) t.lineNo = -1;
