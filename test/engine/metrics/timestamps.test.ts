@@ -247,3 +247,39 @@ describe('extractTimestamp context', () => {
     }
   });
 });
+
+describe('extractTimestamp on a stream of lines', () => {
+  // A shared context remembers the last line's layout and where it was; each line must read as it does alone.
+  it('reads every line as a fresh context would, whatever the line before', () => {
+    let seed = 7;
+    // mulberry32: the same lines on every run.
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const pick = <T>(items: readonly T[]): T => items[random(items.length)];
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const date = pick(['2024-03-14', '2024-03-15', '2024/03/14', '2024-02-30', '2005-06-03']);
+      const sep = pick([' ', 'T', '-']);
+      const time = pick(['08:00', '08:01', '23:59', '15.42']);
+      const sec = pick([':00', ':07', ':59', ':60', ':61', '.50', ':5', ':070', '']);
+      const fraction = pick(['', ',123', '.5', '.675872', ',']);
+      const zone = pick(['', 'Z', '+02:00', ' +0530', ' UTC', '-0800']);
+      const lead = pick(['', '[', 'host ']);
+      lines.push(`${lead}${date}${sep}${time}${sec}${fraction}${zone} INFO x`);
+    }
+    const shared = createTimestampContext({ year: DEFAULT_YEAR, timeZoneOffsetMinutes: 60 });
+    const differing = lines.filter((line) => {
+      const alone = extractTimestamp(line, createTimestampContext({ year: DEFAULT_YEAR, timeZoneOffsetMinutes: 60 }));
+      return extractTimestamp(line, shared) !== alone;
+    });
+    expect(differing).toEqual([]);
+    // The lines do exercise both outcomes.
+    const read = lines.filter((line) => extractTimestamp(line, createTimestampContext()) !== null).length;
+    expect(read).toBeGreaterThan(5000);
+    expect(read).toBeLessThan(lines.length);
+  });
+});
