@@ -11,12 +11,10 @@
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { build, preview } from 'vite';
+import type { Page } from 'playwright-core';
+import { launchBuiltApp, median } from './browser-app.ts';
 import { writeLog } from './generate.ts';
 
 const PIPELINE = {
@@ -27,9 +25,6 @@ const PIPELINE = {
     { type: 'filter', id: 'rest', pattern: 'GET|POST' },
   ],
 };
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runsAt = args.indexOf('--runs');
@@ -39,19 +34,12 @@ async function main(): Promise<void> {
     console.log(`generating ${file} (200 MB)...`);
     await writeLog(file, { bytes: 200e6, seed: 1 });
   }
-  const root = resolve(import.meta.dirname, '..');
-  const outDir = await mkdtemp(join(tmpdir(), 'linesight-bench-'));
-  const shared = { root, configFile: join(root, 'vite.config.ts'), mode: 'production', logLevel: 'warn' as const, build: { outDir, emptyOutDir: true } };
-  process.env.NODE_ENV = 'production';
-  await build(shared);
-  const server = await preview({ ...shared, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
-  const { port } = server.httpServer.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const app = await launchBuiltApp();
   try {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await app.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'networkidle' });
-    const pipelineFile = join(outDir, 'bench-pipeline.json');
+    await page.goto(app.url, { waitUntil: 'networkidle' });
+    const pipelineFile = join(app.dir, 'bench-pipeline.json');
     await writeFile(pipelineFile, JSON.stringify(PIPELINE));
     await page.getByLabel('Import pipeline').setInputFiles(pipelineFile);
     await page.getByText('Applied: bench-pipeline.json').waitFor();
@@ -74,7 +62,6 @@ async function main(): Promise<void> {
         off.push(await time(false));
       }
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const mb = (await stat(file)).size / 1e6;
     const offS = median(off.map((t) => t.runMs)) / 1000;
     const onS = median(on.map((t) => t.runMs)) / 1000;
@@ -85,9 +72,7 @@ async function main(): Promise<void> {
     console.log(`persistence on   ${onS.toFixed(3)} s  ${(mb / onS).toFixed(0)} MB/s   (until Completed: ${(median(on.map((t) => t.wallMs)) / 1000).toFixed(3)} s, until kept in the history: ${(median(on.map((t) => t.keptMs)) / 1000).toFixed(3)} s)`);
     console.log(`on/off throughput ${ratio.toFixed(3)}  (budget: at least 0.90) ${ratio >= 0.9 ? 'within budget' : 'OVER BUDGET'}`);
   } finally {
-    await browser.close();
-    await server.close();
-    await rm(outDir, { recursive: true, force: true });
+    await app.close();
   }
 }
 

@@ -33,6 +33,7 @@ export {
   listRuns,
   loadRun,
   markInterrupted,
+  updateRunAlerts,
   INTERRUPTED_MESSAGE,
   type CheckpointBatch,
   type NewRun,

@@ -11,6 +11,7 @@
 
 import { unwrap } from 'idb';
 import type { LogEvent, ProcessorErrorItem, Trace, TracePolicy } from '../engine/observe/types.ts';
+import type { AlertView } from '../engine/metrics/alerts.ts';
 import type { MetricsSection } from '../engine/metrics/series.ts';
 import { metricsReportFromSnapshot, REPORT_SCHEMA, type PipelineConfigJson, type Report } from '../engine/report/report.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
@@ -203,6 +204,24 @@ export async function finishRun(db: LinesightDatabase, runId: string, report: Re
     run.linesRead = report.run.linesRead;
     run.errors = report.totals.errors;
     run.lastCheckpointAt = new Date().toISOString();
+    run.bytesStored = estimateBytes(run);
+    await runs.put(run);
+    return toSummary(run);
+  });
+}
+
+/**
+ * Replaces the alerts of a finished run's report: what the user did with them after the run
+ * ended (acknowledged, resolved, suppressed), audit trail and all, so the history shows it. A
+ * run not finished is refused: its checkpoints and final report carry their own alerts.
+ */
+export async function updateRunAlerts(db: LinesightDatabase, runId: string, alerts: readonly AlertView[]): Promise<StoreResult<RunSummary>> {
+  return writeTransaction(db, ['runs'], async (tx) => {
+    const runs = tx.objectStore('runs');
+    const run = await runs.get(runId);
+    if (!run) fail('missing', `Run ${runId} is no longer stored (deleted or evicted).`);
+    if (!run.report) fail('invalid', `Run ${runId} has not finished: its alerts are written with its report.`);
+    run.report = { ...run.report, alerts: [...alerts] };
     run.bytesStored = estimateBytes(run);
     await runs.put(run);
     return toSummary(run);

@@ -4,8 +4,10 @@
  * desktop notifications for alerts that start firing while the tab is hidden.
  */
 import type { AlertUserAction, AlertView } from '../worker/client.ts';
+import { formatClock } from './format.ts';
 
-export type AlertActionCall = (id: string, action: AlertUserAction, untilMs?: number) => Promise<AlertView[] | null>;
+/** `untilMs`: for `suppress`, until when (epoch ms); null: until the run ends. */
+export type AlertActionCall = (id: string, action: AlertUserAction, untilMs?: number | null) => Promise<AlertView[] | null>;
 
 /** How long "Suppress for" lasts; null: until the run ends. */
 export const SUPPRESS_CHOICES: readonly { label: string; ms: number | null }[] = [
@@ -16,10 +18,19 @@ export const SUPPRESS_CHOICES: readonly { label: string; ms: number | null }[] =
 ];
 
 /**
- * The engine suppresses until a time; "until the run ends" asks for one no run outlasts.
- * A suppression this long is shown as "for the rest of the run".
+ * How long a suppressed alert stays so, as its badge says it: "until 14:05:00", "until the run
+ * ends" while the run is live, and once it has ended, "for the run".
  */
-export const REST_OF_RUN_MS = 30 * 86_400_000;
+export function suppressedFor(until: string | null | undefined, running: boolean): string {
+  if (until === undefined) return '';
+  if (until === null) return running ? 'until the run ends' : 'for the run';
+  return `until ${formatClock(until).slice(0, 8)}`;
+}
+
+/** The end of a suppression in the audit trail: "14:05:00", or "the run ends". */
+export function suppressionEnd(until: string | null): string {
+  return until === null ? 'the run ends' : formatClock(until).slice(0, 8);
+}
 
 /** Why a stored or imported run's alerts cannot be changed (its engine is gone). */
 export const STORED_RUN_READ_ONLY = 'This run was opened from storage: its alerts are a record and cannot be changed.';
@@ -91,8 +102,8 @@ export class AlertsState {
     this.list = sorted(alerts);
   }
 
-  /** Acknowledge, resolve, suppress (until `untilMs`, epoch ms) or unsuppress; whether it took. */
-  async act(id: string, action: AlertUserAction, untilMs?: number): Promise<boolean> {
+  /** Acknowledge, resolve, suppress (until `untilMs`, epoch ms; null: until the run ends) or unsuppress; whether it took. */
+  async act(id: string, action: AlertUserAction, untilMs?: number | null): Promise<boolean> {
     if (this.readOnly !== null || this.pending !== null) return false;
     const generation = this.generation;
     this.pending = id;

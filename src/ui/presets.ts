@@ -7,9 +7,6 @@ export interface Preset {
 
 const pretty = (config: unknown) => JSON.stringify(config, null, 2);
 
-/** The key of a counter by component: the logger name after the thread in `[thread] a.b.Class:`. */
-const COMPONENT = '\\] (\\S+):';
-
 export const DEFAULT_PRESET = 'Default';
 
 export const PRESETS: readonly Preset[] = [
@@ -42,8 +39,9 @@ export const PRESETS: readonly Preset[] = [
           ],
           default: 'general',
         },
-        { type: 'counter', id: 'warn_counter', by: 'pattern', pattern: COMPONENT },
-        { type: 'counter', id: 'error_counter', by: 'pattern', pattern: COMPONENT },
+        // The parsed component (logger, tag, program), whatever the format.
+        { type: 'counter', id: 'warn_counter', by: 'field', field: 'component' },
+        { type: 'counter', id: 'error_counter', by: 'field', field: 'component' },
         { type: 'counter', id: 'general', by: 'level' },
       ],
     }),

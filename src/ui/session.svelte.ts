@@ -564,7 +564,7 @@ export class Session {
       return false;
     }
     this.notice = null;
-    this.stored = importedView(parsed.value);
+    this.showStored(importedView(parsed.value));
     this.showSection('analyze');
     return true;
   }
@@ -599,8 +599,11 @@ export class Session {
     this.notice = null;
   }
 
-  /** An alert action on the live or last run; the report to export follows what the engine says. */
-  private async alertAction(id: string, action: AlertUserAction, untilMs?: number): Promise<AlertView[] | null> {
+  /**
+   * An alert action on the live or last run; the report to export follows what the engine says
+   * (and, once the run has ended, the engine updates its stored copy in the history too).
+   */
+  private async alertAction(id: string, action: AlertUserAction, untilMs?: number | null): Promise<AlertView[] | null> {
     const result = this.result;
     const alerts = await this.engine.alertAction(id, action, untilMs);
     if (alerts && result && result === this.result) this.result = { ...result, report: { ...result.report, alerts } };
@@ -638,38 +641,47 @@ export class Session {
     const head = await library.loadRunHead(runId);
     if (ticket !== this.storedTicket) return;
     if (!head) return this.storedGone();
-    this.stored = headView(head, performance.now() - started);
+    this.showStored(headView(head, performance.now() - started));
     this.showSection('analyze');
     // Tens of thousands of rows at full caps: read after the stats are on screen.
     const report = await library.loadRun(runId);
     // The user may have gone back, or opened another run, meanwhile.
     if (ticket !== this.storedTicket || this.stored?.runId !== runId) return;
     if (!report) return this.storedGone();
-    this.stored = storedView(report, this.stored.firstMs, performance.now() - started);
+    this.showStored(storedView(report, this.stored.firstMs, performance.now() - started));
+  }
+
+  /**
+   * Shows a stored or imported run in place of the live one (null: the live one again). A time
+   * filter picked on another run's chart means nothing here: it goes when the shown run changes.
+   */
+  private showStored(view: StoredRunView | null): void {
+    if ((view?.runId ?? null) !== (this.stored?.runId ?? null)) this.timeFilter = null;
+    this.stored = view;
   }
 
   private storedGone(): void {
-    this.stored = null;
+    this.showStored(null);
     this.notice = 'That run is no longer stored (it was deleted or evicted).';
     void this.library?.refresh();
   }
 
   backToLive(): void {
     this.storedTicket++;
-    this.stored = null;
+    this.showStored(null);
     this.showSection('analyze');
   }
 
   async deleteRun(runId: string): Promise<void> {
     if (runId === this.liveRunId) return;
-    if (this.stored?.runId === runId) this.stored = null;
+    if (this.stored?.runId === runId) this.showStored(null);
     await this.library?.deleteRun(runId);
   }
 
   async clearRuns(): Promise<void> {
     await this.library?.clearRuns();
     const kept = new Set(this.library?.runs.map((run) => run.id));
-    if (this.stored && !kept.has(this.stored.runId)) this.stored = null;
+    if (this.stored && !kept.has(this.stored.runId)) this.showStored(null);
   }
 
   /** Saves retention settings; they apply from the next run. The traces-kept field follows. */

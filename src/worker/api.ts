@@ -6,7 +6,17 @@ import { toConfigJson, type Observations, type Report } from '../engine/report/r
 import { LogRun } from '../engine/run.ts';
 import { ALL_FORMATS } from '../engine/formats/registry.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
-import { clampRetention, DEFAULT_RETENTION, isTimeZoneOffset, loadRetention, runCaps, type RetentionSection, type RetentionSettings } from '../store/index.ts';
+import {
+  clampRetention,
+  DEFAULT_RETENTION,
+  isTimeZoneOffset,
+  loadRetention,
+  runCaps,
+  updateRunAlerts,
+  type LinesightDatabase,
+  type RetentionSection,
+  type RetentionSettings,
+} from '../store/index.ts';
 import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
@@ -51,6 +61,13 @@ export interface RunResult {
 let current: AbortController | null = null;
 /** The live run, or the last one: its traces, errors and events are asked for on demand. */
 let latest: LogRun | null = null;
+/**
+ * Where the last run's final report is kept, once it is (null: not kept). Alert actions taken
+ * after the run ended are written there too, so the history shows them.
+ */
+let latestKept: Promise<{ db: LinesightDatabase; runId: string } | null> = Promise.resolve(null);
+/** Writes of alert actions, one after another, each with the alerts as they then are. */
+let alertWrites: Promise<unknown> = Promise.resolve();
 
 /** The worker's whole surface: a plain object over the engine. */
 export const api = {
@@ -100,6 +117,8 @@ export const api = {
       { onSnapshot, output },
     );
     latest = run;
+    let kept: (where: { db: LinesightDatabase; runId: string } | null) => void = () => {};
+    latestKept = new Promise((resolve) => (kept = resolve));
     const persister = store
       ? new RunPersister(run, {
           db: store.db,
@@ -117,8 +136,10 @@ export const api = {
       const report = await run.execute();
       const final: RunReport = persister ? await persister.finish(report) : { ...report, retention: retentionOf(report, caps) };
       finished = true;
+      kept(store?.db && persister?.status.state === 'saved' ? { db: store.db, runId: start.runId } : null);
       return { report: final, output: output?.summary ?? null, storage: persister?.status ?? null };
     } finally {
+      kept(null);
       if (!finished) persister?.abandon();
       if (current === controller) current = null;
     }
@@ -135,11 +156,14 @@ export const api = {
 
   /**
    * What a person does with an alert of the live or last run: acknowledge, resolve, or suppress
-   * it until a time (epoch ms). Returns the alerts as they now are (null: no such run or alert).
+   * it until a time (epoch ms; null: until the run ends; absent: for an hour). Returns the alerts
+   * as they now are (null: no such run or alert). On a run that has ended, the stored run's
+   * alerts are updated before this answers (a live run's checkpoints and report carry them).
    */
-  alertAction(id: string, action: AlertUserAction, untilMs?: number): AlertView[] | null {
-    const alerts = latest?.alerts;
-    if (!alerts) return null;
+  async alertAction(id: string, action: AlertUserAction, untilMs?: number | null): Promise<AlertView[] | null> {
+    const run = latest;
+    if (!run) return null;
+    const alerts = run.alerts;
     const now = Date.now();
     const done =
       action === 'acknowledge'
@@ -148,8 +172,10 @@ export const api = {
           ? alerts.resolve(id, now)
           : action === 'unsuppress'
             ? alerts.unsuppress(id, now)
-            : alerts.suppress(id, untilMs ?? now + 3_600_000, now);
-    return done ? alerts.alerts() : null;
+            : alerts.suppress(id, untilMs === undefined ? now + 3_600_000 : untilMs, now);
+    if (!done) return null;
+    if (run.snapshot().status !== 'running') await keepAlerts(run, latestKept);
+    return alerts.alerts();
   },
 
   latestOutputFile,
@@ -158,6 +184,19 @@ export const api = {
 export type AlertUserAction = 'acknowledge' | 'resolve' | 'suppress' | 'unsuppress';
 
 export type WorkerApi = typeof api;
+
+/**
+ * Writes the ended run's alerts, as they are when the write starts, to its stored copy. A run
+ * deleted from the history meanwhile, or a failed write, leaves the engine's answer standing:
+ * the action took, only its record in the history is missing.
+ */
+function keepAlerts(run: LogRun, where: typeof latestKept): Promise<unknown> {
+  alertWrites = alertWrites.then(async () => {
+    const kept = await where;
+    if (kept) await updateRunAlerts(kept.db, kept.runId, run.alerts.alerts()).catch(() => undefined);
+  });
+  return alertWrites;
+}
 
 function wholeIn(value: unknown, min: number, max: number, fallback: number): number {
   const n = typeof value === 'number' ? value : NaN;

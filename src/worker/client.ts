@@ -143,8 +143,12 @@ export class EngineClient {
     return observations;
   }
 
-  /** Acknowledge, resolve or suppress an alert of the live or last run; the alerts as they now are. */
-  alertAction(id: string, action: AlertUserAction, untilMs?: number): Promise<AlertView[] | null> {
+  /**
+   * Acknowledge, resolve or suppress (until `untilMs`, epoch ms; null: until the run ends) an
+   * alert of the live or last run; the alerts as they now are. A run that has ended is updated in
+   * the history too.
+   */
+  alertAction(id: string, action: AlertUserAction, untilMs?: number | null): Promise<AlertView[] | null> {
     return this.remote.alertAction(id, action, untilMs);
   }
 

@@ -69,6 +69,16 @@ describe('metrics in the report', () => {
     );
   });
 
+  it('gives a run shorter than the recent window its own throughput as the recent throughput', async () => {
+    const report = await runLog(new Blob([lines.join('\n')]), config({ processors: [{ type: 'uppercase' }] }));
+    // 3,000 lines take well under the 10 s window (under a second here): the window is the whole run.
+    expect(report.run.durationMs).toBeLessThan(10_000);
+    // Its lines over its time (the last health is taken at the run's end, as durationMs is).
+    const { linesRead, durationMs } = report.run;
+    expect(report.health.recentThroughputLps).toBeGreaterThan(0);
+    expect(report.health.recentThroughputLps / (linesRead / (durationMs / 1000))).toBeCloseTo(1, 9);
+  });
+
   it('fires the built-in alert for ERROR lines above 5% of a minute of log time, and logs it', async () => {
     const report = await runLog(new Blob([lines.join('\n')]), config({ processors: [{ type: 'uppercase' }] }));
     const alert = report.alerts.find((a) => a.rule === 'error-lines-per-minute');

@@ -13,6 +13,7 @@ import {
   listRuns,
   loadRun,
   markInterrupted,
+  updateRunAlerts,
 } from '../../src/store/runs.ts';
 import { savePipeline } from '../../src/store/pipelines.ts';
 import { saveRetention, DEFAULT_RETENTION } from '../../src/store/retention.ts';
@@ -84,6 +85,26 @@ describe('create, checkpoint, finish, load', () => {
     await ok(finishRun(db, 'r', report));
     expect(await checkpointRun(db, 'r', snapshot('r'), { events: [event(1)] })).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid' }) });
     expect(await loadRun(db, 'nope')).toBeNull();
+  });
+});
+
+describe('alerts acted on after the run', () => {
+  it('replace the finished run\'s alerts, audit trail and all; the rest of its report stays as it was', async () => {
+    const db = await openTestDB();
+    const { first, report, caps } = await engineRun('acted');
+    await ok(createRun(db, { snapshot: first, pipeline: report.pipeline, tracePolicy: report.traces.policy, caps }));
+    const unfinished = await updateRunAlerts(db, 'acted', []);
+    expect(unfinished).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid' }) });
+    await ok(finishRun(db, 'acted', report));
+    const [alert] = report.alerts;
+    expect(alert).toMatchObject({ id: 'processor-error-rate:parse', state: 'firing' });
+
+    const acknowledged = { ...alert, state: 'acknowledged' as const, history: [...alert.history, { at: '2026-01-01T12:00:00.000Z', action: 'acknowledged' as const, by: 'user' as const }] };
+    await ok(updateRunAlerts(db, 'acted', [acknowledged]));
+    const loaded = await loadRun(db, 'acted');
+    expect(loaded?.alerts).toEqual([acknowledged]);
+    expect({ ...loaded, alerts: report.alerts }).toEqual({ ...report, retention: loaded?.retention });
+    expect(await updateRunAlerts(db, 'gone', [])).toEqual({ ok: false, error: expect.objectContaining({ kind: 'missing' }) });
   });
 });
 

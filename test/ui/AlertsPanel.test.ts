@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AlertsState, formatAlertValue, REST_OF_RUN_MS, STORED_RUN_READ_ONLY } from '../../src/ui/alerts.svelte.ts';
+import { AlertsState, formatAlertValue, STORED_RUN_READ_ONLY } from '../../src/ui/alerts.svelte.ts';
 import AlertsPanel from '../../src/ui/AlertsPanel.svelte';
 import type { AlertView } from '../../src/worker/client.ts';
 
@@ -80,9 +80,26 @@ describe('AlertsPanel', () => {
     expect(until).toBeGreaterThanOrEqual(before + 3_600_000);
     expect(until).toBeLessThan(Date.now() + 3_600_000 + 1000);
 
+    // "until the run ends" is no date: the engine keeps it suppressed for the rest of the run.
     await fireEvent.change(within(lines).getByLabelText('Suppress for'), { target: { value: '3' } });
     await fireEvent.click(within(lines).getByRole('button', { name: 'Suppress' }));
-    expect(onaction.mock.lastCall![2]).toBeGreaterThanOrEqual(before + REST_OF_RUN_MS);
+    expect(onaction).toHaveBeenLastCalledWith('error-lines-per-minute', 'suppress', null);
+  });
+
+  it('says a suppression until the run ends as such while the run is live, and "for the run" once it ended', async () => {
+    const suppressed = alert({
+      state: 'suppressed',
+      suppressedUntil: null,
+      history: [...alert().history, { at: '2026-01-01T12:00:09.000Z', action: 'suppressed', by: 'user', until: null }],
+    });
+    const { rerender } = setup({ alerts: [suppressed], running: true });
+    expect(within(card(/parse/)).getByText('suppressed until the run ends', { selector: '.badge' })).toBeTruthy();
+    await fireEvent.click(within(card(/parse/)).getByText('Audit trail (2)'));
+    const entries = within(card(/parse/)).getAllByRole('listitem').map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
+    expect(entries[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} suppressed by you until the run ends$/);
+    await rerender({ running: false });
+    expect(within(card(/parse/)).getByText('suppressed for the run', { selector: '.badge' })).toBeTruthy();
+    expect(card(/parse/).textContent).not.toMatch(/\d{4}-\d\d-\d\d|until \d/);
   });
 
   it('offers Unsuppress for a suppressed alert and says until when', async () => {

@@ -40,7 +40,7 @@ export function fakeEngine() {
     latestOutputFile: vi.fn(async (): Promise<File | null> => new File(['out\n'], 'latest-output.log')),
     observations: vi.fn(async () => live.observations),
     /** Answers with `live.alerts` (null: the engine refuses, as for an alert it no longer holds). */
-    alertAction: vi.fn(async (_id: string, _action: AlertUserAction, _untilMs?: number): Promise<AlertView[] | null> => live.alerts),
+    alertAction: vi.fn(async (_id: string, _action: AlertUserAction, _untilMs?: number | null): Promise<AlertView[] | null> => live.alerts),
   };
   return { engine: engine as typeof engine & Engine, runs, live };
 }

@@ -12,6 +12,7 @@ import { Session } from '../../src/ui/session.svelte.ts';
 import { created, error, range, snapshot } from '../store/helpers.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { captureDownloads, type Download } from './downloads.ts';
+import { reportOf } from '../fixtures/reports.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -81,7 +82,7 @@ describe('the app with its history', () => {
     const parse = within(table).getByRole('row', { name: /parse/ });
     // The five figures of the contract columns (latency and time share follow them).
     expect([...parse.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)).toEqual(['10,000', '9,000', '0', '1,000', '12.5']);
-    // Stats first, from the run's own record; then its lists. (How fast: bench/persistence-browser.ts.)
+    // Stats first, from the run's own record; then its lists. (How fast: bench/stored-run-browser.ts.)
     expect(session.stored!.firstMs).toBeGreaterThan(0);
     await vi.waitFor(() => expect(session.stored?.report).not.toBeNull());
 
@@ -128,6 +129,35 @@ describe('the app with its history', () => {
     release();
     await again;
     expect(session.stored).toBeNull();
+  });
+
+  it('clears the levels time filter when the shown run changes: a stored run opened, back to live, a report imported', async () => {
+    const { session, library } = await setup();
+    const filter = { startMs: Date.parse('2025-01-01T09:00:00Z'), endMs: Date.parse('2025-01-01T09:01:00Z') };
+    session.timeFilter = filter;
+    const read = library.loadRun.bind(library);
+    let release!: () => void;
+    vi.spyOn(library, 'loadRun').mockImplementation(async (id) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return read(id);
+    });
+    const opening = session.openStored('past');
+    await vi.waitFor(() => expect(session.stored).not.toBeNull());
+    expect(session.timeFilter).toBeNull();
+    // Picked on the stored run while its lists are read: they are of the same run, it stays.
+    session.timeFilter = filter;
+    release();
+    await opening;
+    expect(session.stored?.report).not.toBeNull();
+    expect(session.timeFilter).toEqual(filter);
+
+    session.backToLive();
+    expect(session.timeFilter).toBeNull();
+
+    session.timeFilter = filter;
+    const report = await reportOf(['2024-05-01 10:00:00 INFO up'], { processors: [{ type: 'uppercase' }] }, { runId: 'imported' });
+    expect(await session.importReport(new File([JSON.stringify(report)], 'report.json'))).toBe(true);
+    expect(session.timeFilter).toBeNull();
   });
 
   it('starts a new file in the live view, with the retention settings in force, and tells storage trouble plainly', async () => {

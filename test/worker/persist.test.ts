@@ -21,6 +21,7 @@ import {
   type LinesightDatabase,
   type RetentionSettings,
 } from '../../src/store/index.ts';
+import type { AlertView } from '../../src/engine/metrics/alerts.ts';
 import { api } from '../../src/worker/api.ts';
 import { CHECKPOINT_INTERVAL_MS, RunPersister, STORAGE_MESSAGES, type StorageStatus } from '../../src/worker/persist.ts';
 import { newRun, openTestDB, snapshot as storeSnapshot } from '../store/helpers.ts';
@@ -376,6 +377,38 @@ describe('the worker api', { timeout: 30_000 }, () => {
     } finally {
       db.close();
     }
+  });
+
+  it('writes an alert action on the run that just ended to its stored copy: the history shows what the user did', async () => {
+    const file = new File([trickle(10, 0).text], 'alerts.log');
+    const pipeline = JSON.stringify({ processors: [{ type: 'json', id: 'parse', circuit: false }] });
+    const result = await api.run(file, { runId: 'acted-on', pipeline, keepOutput: false, trace: null, traceCap: 100 }, () => {});
+    expect(result.storage?.state).toBe('saved');
+    const alert = result.report.alerts.find((a) => a.id === 'processor-error-rate:parse')!;
+    expect(alert).toMatchObject({ state: 'firing' });
+    const mine = (alerts: AlertView[] | null) => alerts?.find((a) => a.id === alert.id);
+
+    expect(mine(await api.alertAction(alert.id, 'acknowledge'))).toMatchObject({ state: 'acknowledged' });
+    const suppressed = await api.alertAction(alert.id, 'suppress', null);
+    expect(mine(suppressed)).toMatchObject({ state: 'suppressed', suppressedUntil: null });
+
+    const { openLinesightDB } = await import('../../src/store/index.ts');
+    const db = await openLinesightDB();
+    try {
+      const stored = await loadRun(db, 'acted-on');
+      expect(stored?.alerts).toEqual(suppressed);
+      expect(mine(stored?.alerts ?? null)?.history.map((h) => [h.action, h.by])).toEqual([
+        ['fired', 'rule'],
+        ['acknowledged', 'user'],
+        ['suppressed', 'user'],
+      ]);
+      // Nothing else of the stored report moved.
+      expect({ ...stored, alerts: result.report.alerts }).toEqual(result.report);
+    } finally {
+      db.close();
+    }
+    // An action that does not apply changes nothing and says so.
+    expect(await api.alertAction(alert.id, 'acknowledge')).toBeNull();
   });
 
   it('runs without touching IndexedDB when asked not to persist', async () => {

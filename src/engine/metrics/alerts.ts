@@ -12,6 +12,9 @@
  *   any ──suppress(until)──► suppressed ──until passed (rule) or unsuppress (user)──► resolved
  *                                         (and fires at once if the condition still holds)
  *
+ * A suppression lasts until a time, or for the rest of the run (`until` null): that one never
+ * passes, so a finished run's report shows the alert suppressed for the run.
+ *
  * An alert is keyed by its rule, plus the processor when the rule watches every processor
  * (`processor` absent), so each processor gets its own alert. A target with no value in an
  * evaluation (no minute of log time ended since the last one, a processor not seen yet) keeps
@@ -112,8 +115,8 @@ export interface AlertHistoryEntry {
   action: AlertAction;
   by: 'rule' | 'user';
   value?: number;
-  /** For `suppressed`: until when (ISO 8601). */
-  until?: string;
+  /** For `suppressed`: until when (ISO 8601); null: until the run ends. */
+  until?: string | null;
 }
 
 /** An alert as the report and the UI show it. */
@@ -132,7 +135,8 @@ export interface AlertView {
   threshold: number;
   /** Latest value seen while it was active. */
   lastValue: number | null;
-  suppressedUntil?: string;
+  /** While suppressed: until when (ISO 8601); null: until the run ends. */
+  suppressedUntil?: string | null;
   history: AlertHistoryEntry[];
   /** Oldest history entries dropped beyond MAX_ALERT_HISTORY. */
   historyDropped?: number;
@@ -157,6 +161,7 @@ interface AlertRecord {
   value: number | null;
   lastValue: number | null;
   resolvedAt: number;
+  /** Epoch ms; Infinity: until the run ends. */
   suppressedUntil: number;
   history: AlertHistoryEntry[];
   historyDropped: number;
@@ -308,13 +313,14 @@ export class AlertEngine {
     return true;
   }
 
-  /** No firing until `untilMs` (epoch ms). */
-  suppress(id: string, untilMs: number, now: number): boolean {
+  /** No firing until `untilMs` (epoch ms), or for the rest of the run when it is null. */
+  suppress(id: string, untilMs: number | null, now: number): boolean {
     const record = this.records.get(id);
-    if (record === undefined || !(untilMs > now)) return false;
+    const until = untilMs ?? Infinity;
+    if (record === undefined || !(until > now)) return false;
     record.state = 'suppressed';
-    record.suppressedUntil = untilMs;
-    this.log(record, now, 'suppressed', 'user', undefined, untilMs);
+    record.suppressedUntil = until;
+    this.log(record, now, 'suppressed', 'user', undefined, until);
     return true;
   }
 
@@ -348,7 +354,7 @@ export class AlertEngine {
     const at = new Date(now).toISOString();
     const entry: AlertHistoryEntry = { at, action, by };
     if (value !== undefined) entry.value = value;
-    if (until !== undefined) entry.until = new Date(until).toISOString();
+    if (until !== undefined) entry.until = isoOrRunEnd(until);
     record.history.push(entry);
     if (record.history.length > MAX_ALERT_HISTORY) {
       record.history.shift();
@@ -370,10 +376,15 @@ function view(r: AlertRecord): AlertView {
     value: r.value,
     threshold: r.rule.threshold,
     lastValue: r.lastValue,
-    ...(r.state === 'suppressed' ? { suppressedUntil: new Date(r.suppressedUntil).toISOString() } : {}),
+    ...(r.state === 'suppressed' ? { suppressedUntil: isoOrRunEnd(r.suppressedUntil) } : {}),
     history: r.history.map((h) => ({ ...h })),
     ...(r.historyDropped > 0 ? { historyDropped: r.historyDropped } : {}),
   };
+}
+
+/** An instant as ISO 8601; the end of the run (Infinity) as null. */
+function isoOrRunEnd(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 function compare(value: number, comparison: AlertComparison, threshold: number): boolean {

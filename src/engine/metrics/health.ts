@@ -49,6 +49,8 @@ export interface HealthInput {
   throughput?: {
     /** Lines/s samples of the recent window (e.g. ThroughputWindow.samples()). */
     recentLps: ArrayLike<number>;
+    /** The recent window's mean lines/s when known (ThroughputWindow.recentLps); default: the mean of the samples. */
+    recentMeanLps?: number;
     /** The run's highest sample so far. */
     peakLps: number;
     elapsedMs: number;
@@ -117,7 +119,7 @@ export function assessHealth(input: HealthInput): HealthSection {
   let recentThroughputLps = 0;
   const tp = input.throughput;
   if (tp !== undefined) {
-    recentThroughputLps = mean(tp.recentLps);
+    recentThroughputLps = tp.recentMeanLps ?? mean(tp.recentLps);
     const live = tp.running ?? true;
     if (live && tp.elapsedMs >= t.warmupMs && tp.recentLps.length > 0 && tp.peakLps > 0 && recentThroughputLps < t.collapseRatio * tp.peakLps) {
       raise(
@@ -156,17 +158,26 @@ export class ThroughputWindow {
   private lastLines = 0;
   private peak = 0;
   private readonly sampleMs: number;
+  private readonly windowMs: number;
+  /** The first call and the latest one: until they are a window apart, the window is all there is. */
+  private firstAt = NaN;
+  private firstLines = 0;
+  private latestAt = NaN;
+  private latestLines = 0;
 
   constructor(options: { windowMs?: number; sampleMs?: number } = {}) {
     this.sampleMs = options.sampleMs ?? 1000;
-    this.ring = new Float64Array(Math.max(1, Math.round((options.windowMs ?? 10_000) / this.sampleMs)));
+    this.windowMs = options.windowMs ?? 10_000;
+    this.ring = new Float64Array(Math.max(1, Math.round(this.windowMs / this.sampleMs)));
   }
 
   /** `linesTotal` lines read since the start, at `nowMs` (any monotonic clock). */
   sample(nowMs: number, linesTotal: number): void {
+    this.latestAt = nowMs;
+    this.latestLines = linesTotal;
     if (this.lastAt !== this.lastAt) {
-      this.lastAt = nowMs;
-      this.lastLines = linesTotal;
+      this.firstAt = this.lastAt = nowMs;
+      this.firstLines = this.lastLines = linesTotal;
       return;
     }
     const dt = nowMs - this.lastAt;
@@ -184,8 +195,14 @@ export class ThroughputWindow {
     return this.peak;
   }
 
-  /** Mean of the recent samples; 0 before the first. */
+  /**
+   * Mean lines/s of the recent window: of its samples, or, while less than a window has passed
+   * since the first call, of all that time (a run shorter than a sample has a throughput too).
+   * 0 before any time has passed.
+   */
   get recentLps(): number {
+    const span = this.latestAt - this.firstAt;
+    if (span < this.windowMs) return span > 0 ? ((this.latestLines - this.firstLines) / span) * 1000 : 0;
     return mean(this.samples());
   }
 

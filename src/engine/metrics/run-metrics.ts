@@ -62,6 +62,8 @@ export class RunMetrics {
     this.latency = Array.from({ length: processorCount }, () => new LatencyHistogram());
     this.series = new SeriesRecorder(options.maxPointsPerSeries);
     this.alertEngine = new AlertEngine(options.rules ?? BUILT_IN_RULES, options.onAlert);
+    // Lines are counted from the run's start: its first second is a sample like the others.
+    this.throughput.sample(0, 0);
   }
 
   /** Level and log time of each line as read, before any processor changes it. */
@@ -121,7 +123,7 @@ export class RunMetrics {
     this.peakMemoryBytes = Math.max(this.peakMemoryBytes ?? 0, memoryBytes() ?? 0) || undefined;
     this.health = assessHealth({
       processors,
-      throughput: { recentLps: this.throughput.samples(), peakLps: this.throughput.peakLps, elapsedMs, running },
+      throughput: { recentLps: this.throughput.samples(), recentMeanLps: this.throughput.recentLps, peakLps: this.throughput.peakLps, elapsedMs, running },
       peakMemoryBytes: this.peakMemoryBytes,
     });
     if (!running) this.minutes.flush();

@@ -116,6 +116,8 @@ function parseProcessor(
     const problem = module.check(params);
     if (problem) issues.push({ path: problem.path ? `${path}.${problem.path}` : path, message: problem.message });
   }
+  // Params that failed (a router without routes) cannot be asked for their branches.
+  if (issues.length !== before) return null;
   return { type: module.descriptor.type, id, next, onError, circuit, params };
 }
 
@@ -150,6 +152,10 @@ function parseParam(spec: ParamSpec, value: unknown, path: string, issues: Confi
       }
       return value;
     }
+    case 'scalar':
+      return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
+        ? value
+        : problem('expected a number or a string');
     case 'enum':
       return typeof value === 'string' && spec.values?.includes(value)
         ? value

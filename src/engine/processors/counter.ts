@@ -1,8 +1,10 @@
+import { fieldReader, fieldText, type FieldReader } from './fields.ts';
 import { detectLevel } from './level-detect.ts';
-import type { ProcessorModule } from './types.ts';
+import type { MapFn, ProcessorModule } from './types.ts';
 
 interface CounterParams {
-  by: 'level' | 'pattern';
+  by: 'level' | 'pattern' | 'field';
+  field?: string;
   pattern?: string;
   group: number;
   ignoreCase?: boolean;
@@ -20,6 +22,8 @@ export interface CounterState {
 export const MAX_KEYS = 100_000;
 export const OTHER_KEY = '(other)';
 export const NO_MATCH_KEY = '(no match)';
+/** By field: records without the field (or with a null value). */
+export const NO_FIELD_KEY = '(none)';
 
 /** Number of capture groups: an empty alternative makes any pattern match "". */
 function groupCount(pattern: string): number {
@@ -30,17 +34,24 @@ export const counter: ProcessorModule = {
   descriptor: {
     type: 'counter',
     title: 'Counter',
-    description: 'Counts lines per level or per captured value, passing every line on unchanged.',
+    description: 'Counts lines per level, per captured value or per value of a field, passing every line on unchanged.',
     kind: 'map',
     params: [
       {
         name: 'by',
         type: 'enum',
-        values: ['level', 'pattern'],
+        values: ['level', 'pattern', 'field'],
         default: 'level',
         description:
-          'What to count by: the line\'s level (detected from the text when no earlier processor set it), or the capture of `pattern`.',
+          'What to count by: the line\'s level (detected from the text when no earlier processor set it), the capture of `pattern`, or the value of `field` (as text).',
         example: 'pattern',
+      },
+      {
+        name: 'field',
+        type: 'string',
+        description:
+          'With `by: "field"`: the record field (set by `parse` or `json`) whose value is the key; records without it count under "(none)". With `by: "pattern"`: the field the pattern is searched in instead of the line.',
+        example: 'component',
       },
       {
         name: 'pattern',
@@ -76,7 +87,11 @@ export const counter: ProcessorModule = {
     ],
   },
   check(params) {
-    const { by, pattern, group } = params as unknown as CounterParams;
+    const { by, field, pattern, group } = params as unknown as CounterParams;
+    if (by === 'field' && field === undefined) return { path: 'field', message: 'required when by is "field"' };
+    if (by === 'level' && field !== undefined) {
+      return { path: 'field', message: 'only used when by is "field" or "pattern"; add "by": "field"' };
+    }
     if (by === 'pattern') {
       if (pattern === undefined) return { path: 'pattern', message: 'required when by is "pattern"' };
       const groups = groupCount(pattern);
@@ -90,8 +105,9 @@ export const counter: ProcessorModule = {
     return null;
   },
   create(params) {
-    const { by, pattern, group, ignoreCase, top } = params as unknown as CounterParams;
+    const { by, field, pattern, group, ignoreCase, top } = params as unknown as CounterParams;
     const regex = by === 'pattern' && pattern !== undefined ? new RegExp(pattern, ignoreCase ? 'i' : '') : null;
+    const read = field === undefined ? null : fieldReader(field);
     const counts = new Map<string, number>();
 
     const add = (key: string): void => {
@@ -101,18 +117,38 @@ export const counter: ProcessorModule = {
       else counts.set(OTHER_KEY, (counts.get(OTHER_KEY) ?? 0) + 1);
     };
 
+    // One closure per mode, so the per-record path has no branching on the config.
+    let map: MapFn;
+    if (by === 'level') {
+      map = (record) => {
+        add(record.level ?? detectLevel(record.text));
+        return record;
+      };
+    } else if (by === 'field') {
+      const readKey = read as FieldReader;
+      map = (record) => {
+        add(fieldText(readKey(record)) ?? NO_FIELD_KEY);
+        return record;
+      };
+    } else if (read === null) {
+      const keyRegex = regex as RegExp;
+      map = (record) => {
+        add(keyRegex.exec(record.text)?.[group] ?? NO_MATCH_KEY);
+        return record;
+      };
+    } else {
+      const keyRegex = regex as RegExp;
+      map = (record) => {
+        // A record without the field has nothing to match.
+        const text = fieldText(read(record));
+        add((text === null ? undefined : keyRegex.exec(text)?.[group]) ?? NO_MATCH_KEY);
+        return record;
+      };
+    }
+
     return {
       kind: 'map',
-      map: regex
-        ? (record) => {
-            const m = regex.exec(record.text);
-            add(m?.[group] ?? NO_MATCH_KEY);
-            return record;
-          }
-        : (record) => {
-            add(record.level ?? detectLevel(record.text));
-            return record;
-          },
+      map,
       state: (): CounterState => ({
         counts: [...counts]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

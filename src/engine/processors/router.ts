@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from '../types.ts';
+import { fieldReader, fieldText, type FieldReader } from './fields.ts';
 import { detectLevel } from './level-detect.ts';
 import type { ProcessorModule } from './types.ts';
 
@@ -6,12 +7,14 @@ interface Route {
   branch: string;
   levels?: readonly Level[] | Level;
   pattern?: string;
+  field?: string;
   ignoreCase?: boolean;
   next: readonly string[] | string;
 }
 
 interface RouterParams {
   routes: readonly Route[];
+  field?: string;
   default?: readonly string[] | string;
 }
 
@@ -28,6 +31,8 @@ export const router: ProcessorModule = {
     title: 'Router',
     description: 'Sends each line to the branch of the first route that matches its level or a pattern.',
     kind: 'router',
+    details:
+      'A `pattern` is searched in the line, or with `field` in the value of that record field (set by `parse` or `json`) as text; a record without the field matches no such route.',
     params: [
       {
         name: 'routes',
@@ -57,8 +62,14 @@ export const router: ProcessorModule = {
           {
             name: 'pattern',
             type: 'regex',
-            description: 'Matches lines where this regular expression is found.',
+            description: 'Matches lines where this regular expression is found (in the line, or in the value of `field`).',
             example: 'timeout|refused',
+          },
+          {
+            name: 'field',
+            type: 'string',
+            description: 'Record field this route\'s `pattern` is searched in, instead of the router\'s `field`.',
+            example: 'status',
           },
           {
             name: 'ignoreCase',
@@ -77,6 +88,12 @@ export const router: ProcessorModule = {
         ],
       },
       {
+        name: 'field',
+        type: 'string',
+        description: 'Record field (e.g. "component") that the routes\' patterns are searched in. Absent: the line text. Level routes are not affected.',
+        example: 'component',
+      },
+      {
         name: 'default',
         type: 'ids',
         description: 'Processor id(s) that lines matching no route go to (branch "default"). Absent: such lines are dropped.',
@@ -85,7 +102,7 @@ export const router: ProcessorModule = {
     ],
   },
   check(params) {
-    const { routes } = params as unknown as RouterParams;
+    const { routes, field } = params as unknown as RouterParams;
     if (routes.length === 0) return { path: 'routes', message: 'needs at least one route' };
     const seen = new Set<string>();
     for (let i = 0; i < routes.length; i++) {
@@ -97,6 +114,9 @@ export const router: ProcessorModule = {
       if (route.levels !== undefined && asList(route.levels).length === 0) {
         return { path: `${path}.levels`, message: 'needs at least one level' };
       }
+      if (route.levels !== undefined && route.field !== undefined) {
+        return { path: `${path}.field`, message: 'only used with "pattern"' };
+      }
       if (route.branch === DEFAULT_BRANCH) {
         return { path: `${path}.branch`, message: '"default" is reserved for the "default" param' };
       }
@@ -104,6 +124,9 @@ export const router: ProcessorModule = {
         return { path: `${path}.branch`, message: `duplicate branch "${route.branch}"` };
       }
       seen.add(route.branch);
+    }
+    if (field !== undefined && routes.every((route) => route.pattern === undefined)) {
+      return { path: 'field', message: 'only used by routes with a "pattern", and no route has one' };
     }
     return null;
   },
@@ -115,8 +138,9 @@ export const router: ProcessorModule = {
     return branches;
   },
   create(params) {
-    const { routes, default: fallback } = params as unknown as RouterParams;
-    // Parallel arrays: a route is either a level mask or a regex (the other is 0/null).
+    const { routes, field, default: fallback } = params as unknown as RouterParams;
+    // Parallel arrays: a route is either a level mask or a regex (the other is 0/null); a
+    // pattern route reads the line (null reader) or a field.
     const n = routes.length;
     const names = routes.map((route) => route.branch);
     const masks = routes.map((route) =>
@@ -125,6 +149,10 @@ export const router: ProcessorModule = {
     const regexes = routes.map((route) =>
       route.pattern === undefined ? null : new RegExp(route.pattern, route.ignoreCase ? 'i' : ''),
     );
+    const readers = routes.map((route): FieldReader | null => {
+      const name = route.pattern === undefined ? undefined : (route.field ?? field);
+      return name === undefined ? null : fieldReader(name);
+    });
     const unmatched = fallback === undefined ? null : DEFAULT_BRANCH;
     return {
       kind: 'router',
@@ -134,7 +162,13 @@ export const router: ProcessorModule = {
         for (let i = 0; i < n; i++) {
           const regex = regexes[i];
           if (regex !== null) {
-            if (regex.test(record.text)) return names[i];
+            const read = readers[i];
+            if (read === null) {
+              if (regex.test(record.text)) return names[i];
+            } else {
+              const text = fieldText(read(record));
+              if (text !== null && regex.test(text)) return names[i];
+            }
           } else {
             if (levelBit === -1) levelBit = LEVEL_BIT.get(record.level ?? detectLevel(record.text)) as number;
             if ((masks[i] & levelBit) !== 0) return names[i];

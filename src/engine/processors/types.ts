@@ -4,8 +4,8 @@ import type { LogRecord } from '../types.ts';
 /** One parameter of a processor type, as shown in the reference and checked by config validation. */
 export interface ParamSpec {
   name: string;
-  /** `strings`: a string or a list of strings (checked against `values` when given); `ids`: processor ids. */
-  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
+  /** `strings`: a string or a list of strings (checked against `values` when given); `ids`: processor ids; `scalar`: a number or a string. */
+  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'scalar' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
   description: string;
   /** Value used when the key is absent; absent and no default means the key is optional. */
   default?: unknown;

@@ -99,13 +99,19 @@ function healthSection(r: AnyReport): Safe {
 function alertsSection(r: AnyReport): Safe {
   if (r.alerts.length === 0) return section('alerts', 'Alerts', html`<p>No alerts.</p>`);
   const rows = r.alerts.map(
-    (a) => html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${a.state}</td><td class="num">${num(a.value)}</td><td class="num">${num(a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`,
+    (a) => html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${alertState(a)}</td><td class="num">${num(a.value)}</td><td class="num">${num(a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`,
   );
   return section(
     'alerts',
     'Alerts',
     html`<table><caption>Alerts</caption><thead><tr><th scope="col">Alert</th><th scope="col">Processor</th><th scope="col">Severity</th><th scope="col">State</th><th scope="col" class="num">Value</th><th scope="col" class="num">Threshold</th><th scope="col">Fired at</th></tr></thead><tbody>${rows}</tbody></table>`,
   );
+}
+
+/** "suppressed until 2026-01-01T12:15:00.000Z", "suppressed for the run", or the state alone. */
+function alertState(a: AnyReport['alerts'][number]): string {
+  if (a.state !== 'suppressed') return a.state;
+  return a.suppressedUntil ? `suppressed until ${a.suppressedUntil}` : 'suppressed for the run';
 }
 
 /** The app's stats table: same accessible name and first six headers (DESIGN.md), plus latency. */

@@ -140,6 +140,20 @@ describe('AlertEngine', () => {
     expect(only().history[1].until).toBe(new Date(T + 60_000).toISOString());
   });
 
+  it('suppresses until the run ends: no date passes it, and the report says null, not a time', () => {
+    const { engine, only } = setup();
+    engine.evaluate(lps(200), T);
+    expect(engine.suppress('slow', null, T + 1000)).toBe(true);
+    expect(only()).toMatchObject({ state: 'suppressed', suppressedUntil: null });
+    expect(only().history[1]).toEqual({ at: new Date(T + 1000).toISOString(), action: 'suppressed', by: 'user', until: null });
+    // Years of evaluations later (the last one at the end of the run), it is still suppressed.
+    engine.evaluate(lps(100), T + 400 * 86_400_000);
+    expect(only()).toMatchObject({ state: 'suppressed', suppressedUntil: null });
+    expect(engine.unsuppress('slow', T + 2000)).toBe(true);
+    expect(only().state).toBe('resolved');
+    expect('suppressedUntil' in only()).toBe(false);
+  });
+
   it('ends a suppression as resolved when the condition is gone by then', () => {
     const { engine, only } = setup();
     engine.evaluate(lps(200), T);

@@ -124,6 +124,22 @@ describe('ThroughputWindow', () => {
     expect(w.recentLps).toBeCloseTo(1600 / 3, 9);
   });
 
+  it('is the mean over all the time seen while that is shorter than the window, a sample or not', () => {
+    const w = new ThroughputWindow({ windowMs: 10_000, sampleMs: 1000 });
+    w.sample(0, 0);
+    w.sample(400, 1000); // a run of 0.4 s: no sample yet, a throughput all the same
+    expect(w.samples().length).toBe(0);
+    expect(w.recentLps).toBe(2500);
+    w.sample(1000, 1000);
+    w.sample(2500, 4000);
+    expect(w.recentLps).toBe(1600);
+    // Once a window has passed, the recent samples alone.
+    for (let t = 3000; t <= 12_000; t += 1000) w.sample(t, 4000 + (t - 2500) * 10);
+    expect(w.recentLps).toBeCloseTo(Array.from(w.samples()).reduce((a, b) => a + b, 0) / w.samples().length, 9);
+    // The last ten: the one at 2.5 s (2,000 lines/s), then nine at 10,000 lines/s.
+    expect(w.recentLps).toBeCloseTo((2000 + 9 * 10_000) / 10, 9);
+  });
+
   it('measures each rate over the real interval since the previous sample', () => {
     const w = new ThroughputWindow({ sampleMs: 1000 });
     w.sample(0, 0);

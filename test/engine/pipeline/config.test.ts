@@ -53,7 +53,8 @@ describe('parsePipeline', () => {
   });
 
   it('checks types, ranges and required params', () => {
-    expect(issuesOf({ processors: [{ type: 'filter' }] })).toMatch(/processors\[0\]\.pattern: required/);
+    expect(issuesOf({ processors: [{ type: 'router' }] })).toMatch(/processors\[0\]\.routes: required/);
+    expect(issuesOf({ processors: [{ type: 'router', routes: 5 }] })).toBe('processors[0].routes: expected a list');
     expect(issuesOf({ processors: [{ type: 'filter', pattern: 'a', invert: 'yes' }] })).toMatch(/invert: expected true or false/);
     expect(issuesOf({ processors: [{ type: 'counter', top: 0 }] })).toMatch(/processors\[0\]\.top: expected a value from 1 to/);
     expect(issuesOf({ processors: [{ type: 'counter', top: 2.5 }] })).toMatch(/top: expected a whole number/);
@@ -62,7 +63,7 @@ describe('parsePipeline', () => {
   it('reports every issue at once', () => {
     const issues = parsePipeline({ processors: [{ type: 'filter' }, { type: 'nope' }, { type: 'counter', top: -1 }] });
     expect(issues.ok).toBe(false);
-    if (!issues.ok) expect(issues.error.map((i) => i.path)).toEqual(['processors[0].pattern', 'processors[1].type', 'processors[2].top']);
+    if (!issues.ok) expect(issues.error.map((i) => i.path)).toEqual(['processors[0]', 'processors[1].type', 'processors[2].top']);
   });
 
   it('refuses duplicate ids and references to missing processors', () => {
@@ -84,6 +85,39 @@ describe('parsePipeline', () => {
   it('refuses bad levels inside a route with the nested path', () => {
     const config = { processors: [{ type: 'router', routes: [{ branch: 'e', levels: ['ERRORZ'] }] }] };
     expect(issuesOf(config)).toMatch(/processors\[0\]\.routes\[0\]\.levels: "ERRORZ" is not one of/);
+  });
+
+  it('takes a filter on a field, by pattern or by comparison with a number or a string', () => {
+    const result = parsePipeline({
+      processors: [
+        { type: 'parse' },
+        { type: 'filter', field: 'status', op: '>=', value: 500 },
+        { type: 'filter', field: 'method', op: '==', value: 'GET' },
+        { type: 'filter', field: 'component', pattern: '^dfs\\.' },
+      ],
+    });
+    if (!result.ok) throw new Error(formatIssues(result.error));
+    expect(result.value.processors[1].params).toMatchObject({ field: 'status', op: '>=', value: 500, invert: false });
+    expect(result.value.processors[2].params).toMatchObject({ op: '==', value: 'GET' });
+  });
+
+  it('says what is wrong with a filter that has neither, both, or a half of a comparison', () => {
+    const second = (filter: Record<string, unknown>) => issuesOf({ processors: [{ type: 'parse' }, { type: 'filter', ...filter }] });
+    expect(second({ field: 'status' })).toBe('processors[1]: give either pattern or op and value');
+    expect(second({ pattern: 'x', op: '==', value: 1 })).toBe('processors[1]: give either pattern or op and value, not both');
+    expect(second({ field: 'status', value: 500 })).toMatch(/^processors\[1\]\.op: required with value/);
+    expect(second({ field: 'status', op: '>=' })).toMatch(/^processors\[1\]\.value: required with op/);
+    expect(second({ field: 'status', op: '=>', value: 500 })).toMatch(/^processors\[1\]\.op: expected one of "==", "!=", "<", "<=", ">", ">="/);
+    expect(second({ field: 'status', op: '>', value: '500' })).toMatch(/^processors\[1\]\.op: ">" compares numbers/);
+    expect(second({ field: 'status', op: '>', value: [500] })).toBe('processors[1].value: expected a number or a string');
+    expect(second({ op: '>', value: 500 })).toMatch(/^processors\[1\]\.field: required with op/);
+  });
+
+  it('refuses a counter by field without a field, and a router field on a level route', () => {
+    expect(issuesOf({ processors: [{ type: 'counter', by: 'field' }] })).toBe('processors[0].field: required when by is "field"');
+    expect(issuesOf({ processors: [{ type: 'counter', by: 'levels' }] })).toMatch(/processors\[0\]\.by: expected one of "level", "pattern", "field"/);
+    const router = { type: 'router', routes: [{ branch: 'e', levels: ['ERROR'], field: 'component', next: 'c' }] };
+    expect(issuesOf({ processors: [router, { type: 'counter', id: 'c' }] })).toBe('processors[0].routes[0].field: only used with "pattern"');
   });
 
   it('refuses cycles', () => {

@@ -70,6 +70,59 @@ describe('counter', () => {
     expect(state.counts).toEqual([['(other)', 5]]);
   });
 
+  it('counts by the value of a field as text; records without it (or with null) count under "(none)"', () => {
+    const at = (fields?: Record<string, unknown>) => ({ ...record('text'), fields });
+    const state = feed(create('counter', { by: 'field', field: 'status' }), [
+      at({ status: 200 }),
+      at({ status: '200' }),
+      at({ status: 404 }),
+      at({ status: null }),
+      at(),
+    ]);
+    expect(state).toEqual({
+      counts: [
+        ['(none)', 2],
+        ['200', 2],
+        ['404', 1],
+      ],
+      distinct: 3,
+    });
+  });
+
+  it('with by "pattern" and a field, counts the capture of the pattern in that field', () => {
+    const at = (component?: string) => ({ ...record('dfs.Other in the text'), fields: { component } });
+    const state = feed(create('counter', { by: 'pattern', field: 'component', pattern: '^(\\w+)\\.' }), [
+      at('dfs.DataNode'),
+      at('dfs.FSNamesystem'),
+      at('web'),
+      at(),
+    ]);
+    expect(state.counts).toEqual([
+      ['(no match)', 2],
+      ['dfs', 2],
+    ]);
+  });
+
+  it('by field keeps to MAX_KEYS too', () => {
+    const instance = create('counter', { by: 'field', field: 'id', top: 1 });
+    if (instance.kind !== 'map') throw new Error('map expected');
+    for (let i = 0; i < MAX_KEYS + 3; i++) instance.map({ ...record('x'), fields: { id: i } });
+    const state = instance.state?.() as CounterState;
+    expect(state.distinct).toBe(MAX_KEYS + 1);
+    expect(state.counts).toEqual([['(other)', 3]]);
+  });
+
+  it('check() requires a field for by "field", and refuses a field when counting by level', () => {
+    const check = (params: Record<string, unknown>) => {
+      const module = moduleOf('counter');
+      return module.check?.(withDefaults(module.descriptor.params, params)) ?? null;
+    };
+    expect(check({ by: 'field' })).toEqual({ path: 'field', message: 'required when by is "field"' });
+    expect(check({ field: 'component' })?.path).toBe('field');
+    expect(check({ by: 'field', field: 'component', pattern: 'x' })?.path).toBe('pattern');
+    expect(check({ by: 'field', field: 'component' })).toBeNull();
+  });
+
   it('check() requires a pattern for by "pattern", a group that exists, and no stray pattern', () => {
     const check = (params: Record<string, unknown>) => {
       const module = moduleOf('counter');

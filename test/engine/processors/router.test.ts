@@ -69,6 +69,47 @@ describe('router', () => {
     expect(route(record('INFO ok'))).toBeNull();
   });
 
+  it('with field, searches route patterns in that field; level routes still read the level', () => {
+    const route = createRoute({
+      field: 'component',
+      routes: [
+        { branch: 'errors', levels: ['ERROR'], next: 'a' },
+        { branch: 'dfs', pattern: '^dfs\\.', next: 'b' },
+      ],
+      default: 'rest',
+    });
+    const at = (component: unknown, level?: 'ERROR' | 'INFO') => ({ ...record('dfs.DataNode in the text'), level, fields: { component } });
+    expect(route(at('dfs.DataNode', 'INFO'))).toBe('dfs');
+    expect(route(at('dfs.DataNode', 'ERROR'))).toBe('errors');
+    expect(route(at('web', 'INFO'))).toBe('default');
+    // Without the field (or with null) the pattern route does not match, whatever the line says.
+    expect(route(at(null, 'INFO'))).toBe('default');
+    expect(route({ ...record('dfs.DataNode in the text'), level: 'INFO' })).toBe('default');
+  });
+
+  it('lets a route search its own field, over the router\'s', () => {
+    const route = createRoute({
+      field: 'component',
+      routes: [
+        { branch: 'server_errors', field: 'status', pattern: '^5', next: 'a' },
+        { branch: 'api', pattern: '^api', next: 'b' },
+      ],
+    });
+    const at = (status: unknown, component: string) => ({ ...record('x'), fields: { status, component } });
+    expect(route(at(503, 'web'))).toBe('server_errors');
+    expect(route(at(200, 'api.users'))).toBe('api');
+    expect(route(at(200, 'web'))).toBeNull();
+  });
+
+  it('check() refuses a field on a level route, and a router field with no pattern route', () => {
+    expect(check({ routes: [{ branch: 'a', levels: ['INFO'], field: 'component', next: 'x' }] })).toEqual({
+      path: 'routes[0].field',
+      message: 'only used with "pattern"',
+    });
+    expect(check({ field: 'component', routes: [{ branch: 'a', levels: ['INFO'], next: 'x' }] })?.path).toBe('field');
+    expect(check({ field: 'component', routes: [{ branch: 'a', pattern: '^dfs', next: 'x' }] })).toBeNull();
+  });
+
   it('names its branches and the ids they feed, default included when set', () => {
     const module = moduleOf('router');
     expect(module.branches?.(validParams('router', START))).toEqual({

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Params } from '../../../src/engine/processors/types.ts';
+import type { LogRecord } from '../../../src/engine/types.ts';
 import { create, createMap, moduleOf, record, texts, withDefaults } from './helpers.ts';
 
 describe('filter', () => {
@@ -31,6 +33,84 @@ describe('filter', () => {
     const line = record('keep me');
     expect(createMap('filter', { pattern: 'keep' })(line)).toBe(line);
     expect(line.text).toBe('keep me');
+  });
+});
+
+describe('filter on a field', () => {
+  const withFields = (text: string, fields?: Record<string, unknown>): LogRecord => ({ ...record(text), fields });
+  const requests = [
+    withFields('a', { status: 200, component: 'web' }),
+    withFields('b', { status: 404, component: 'dfs.DataNode' }),
+    withFields('c', { status: '503', component: 'dfs.FSNamesystem' }),
+    withFields('d', { status: '-', component: null }),
+    withFields('e status=500'),
+  ];
+  const kept = (params: Params, records = requests) => {
+    const map = createMap('filter', params);
+    return records.filter((r) => map(r) !== null).map((r) => r.text);
+  };
+
+  it('searches the pattern in the field instead of the line; a record without the field does not match', () => {
+    expect(kept({ field: 'component', pattern: '^dfs\\.' })).toEqual(['b', 'c']);
+    expect(kept({ field: 'status', pattern: '^5' })).toEqual(['c']);
+    expect(kept({ pattern: '500' })).toEqual(['e status=500']);
+  });
+
+  it('with invert keeps records without the field (and null values)', () => {
+    expect(kept({ field: 'component', pattern: '^dfs\\.', invert: true })).toEqual(['a', 'd', 'e status=500']);
+  });
+
+  it('compares numerically with a number value, reading numeric strings; other values never match', () => {
+    expect(kept({ field: 'status', op: '>=', value: 400 })).toEqual(['b', 'c']);
+    expect(kept({ field: 'status', op: '<', value: 400 })).toEqual(['a']);
+    expect(kept({ field: 'status', op: '<=', value: 404 })).toEqual(['a', 'b']);
+    expect(kept({ field: 'status', op: '>', value: 404 })).toEqual(['c']);
+    expect(kept({ field: 'status', op: '==', value: 503 })).toEqual(['c']);
+    expect(kept({ field: 'status', op: '!=', value: 200 })).toEqual(['b', 'c']);
+    expect(kept({ field: 'status', op: '>=', value: 400, invert: true })).toEqual(['a', 'd', 'e status=500']);
+  });
+
+  it('does not read an empty or blank string as 0', () => {
+    const blank = [withFields('empty', { n: '' }), withFields('blank', { n: '  ' }), withFields('zero', { n: ' 0 ' })];
+    expect(kept({ field: 'n', op: '==', value: 0 }, blank)).toEqual(['zero']);
+  });
+
+  it('compares text exactly with a string value, numbers as written', () => {
+    expect(kept({ field: 'component', op: '==', value: 'web' })).toEqual(['a']);
+    expect(kept({ field: 'component', op: '!=', value: 'web' })).toEqual(['b', 'c']);
+    expect(kept({ field: 'status', op: '==', value: '404' })).toEqual(['b']);
+  });
+
+  it('does not take a missing field from Object.prototype', () => {
+    const records = [withFields('json', { constructor: 'x' }), withFields('plain', { other: 1 })];
+    expect(kept({ field: 'constructor', pattern: '.' }, records)).toEqual(['json']);
+    expect(kept({ field: 'toString', pattern: '.', invert: true }, records)).toEqual(['json', 'plain']);
+  });
+
+  it('reads nested JSON values as JSON text, booleans as "true"/"false"', () => {
+    const records = [withFields('nested', { user: { id: 7 } }), withFields('flag', { user: true })];
+    expect(kept({ field: 'user', pattern: '"id":7' }, records)).toEqual(['nested']);
+    expect(kept({ field: 'user', op: '==', value: 'true' }, records)).toEqual(['flag']);
+  });
+
+  it('check() wants either a pattern or op and value, a field with op, and numbers for ordering ops', () => {
+    const check = (params: Params) => {
+      const module = moduleOf('filter');
+      return module.check?.(withDefaults(module.descriptor.params, params)) ?? null;
+    };
+    expect(check({})).toEqual({ path: '', message: 'give either pattern or op and value' });
+    expect(check({ field: 'status' })).toEqual({ path: '', message: 'give either pattern or op and value' });
+    expect(check({ pattern: 'a', op: '==', value: 1 })?.message).toMatch(/either pattern or op and value, not both/);
+    expect(check({ field: 'status', op: '>=' })?.path).toBe('value');
+    expect(check({ field: 'status', value: 500 })?.path).toBe('op');
+    expect(check({ field: 'status', op: '>=', value: '500' })).toEqual({
+      path: 'op',
+      message: '">=" compares numbers: give a number value, or use "==" or "!=" with a string',
+    });
+    expect(check({ op: '>=', value: 500 })?.path).toBe('field');
+    expect(check({ field: 'method', op: '==', value: 'get', ignoreCase: true })?.path).toBe('ignoreCase');
+    expect(check({ field: 'status', op: '>=', value: 500 })).toBeNull();
+    expect(check({ field: 'status', pattern: '^5' })).toBeNull();
   });
 });
 

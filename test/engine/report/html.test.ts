@@ -132,6 +132,13 @@ describe('toHtmlSnapshot', () => {
     expect(doc.querySelector('style')?.textContent).toContain('@media (prefers-color-scheme:dark)');
   });
 
+  it('says an alert suppressed until the run ends is suppressed for the run, not until a date', async () => {
+    const { alertsActedOn } = await sampleReports();
+    const page = new DOMParser().parseFromString(toHtmlSnapshot(alertsActedOn), 'text/html');
+    const states = [...page.querySelectorAll('section table tbody tr')].filter((tr) => tr.closest('table')?.querySelector('caption')?.textContent === 'Alerts').map((tr) => tr.children[3].textContent);
+    expect(states).toEqual(alertsActedOn.alerts.map(() => 'suppressed for the run'));
+  });
+
   it('renders every sample report, including failed and cancelled runs', async () => {
     for (const report of Object.values(await sampleReports())) {
       const page = new DOMParser().parseFromString(toHtmlSnapshot(report), 'text/html');

@@ -110,6 +110,13 @@ describe('toPrometheus', () => {
     expect(Object.fromEntries(parseCircuit.map((s) => [s.labels.state, s.value]))).toEqual({ closed: 0, open: 1, 'half-open': 0 });
   });
 
+  it('counts an alert suppressed until the run ends as not firing', () => {
+    const f = parseExposition(toPrometheus(reports.alertsActedOn));
+    const alerts = f.get('linesight_alert_firing')!.samples;
+    expect(alerts.map((s) => [s.labels.alert, s.value])).toEqual(reports.alertsActedOn.alerts.map((a) => [a.id, 0]));
+    expect(alerts.length).toBeGreaterThan(0);
+  });
+
   it('leaves out families with no samples rather than writing a HELP with nothing under it', () => {
     const text = toPrometheus(reports.cancelled);
     expect(text).not.toContain('linesight_alert_firing');

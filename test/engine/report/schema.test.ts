@@ -34,6 +34,7 @@ const broken: [string, (r: Record<string, any>) => void, RegExp][] = [
   ['a level missing from the counts', (r) => delete r.levels.FATAL, /levels must have required property 'FATAL'/],
   ['a date that is not a date', (r) => (r.generatedAt = 'yesterday'), /generatedAt must match format "date-time"/],
   ['a trace policy without its n', (r) => (r.traces.policy = { mode: 'sample' }), /traces\/policy/],
+  ['a suppression until neither a time nor the end of the run', (r) => (r.alerts = [{ id: 'a', rule: 'a', name: 'A', severity: 'low', state: 'suppressed', firedAt: null, value: null, threshold: 1, lastValue: null, suppressedUntil: 'later', history: [] }]), /alerts\/0\/suppressedUntil/],
   ['a counter key with three fields', (r) => (r.counters[0].counts[0] = ['INFO', 1, 2]), /counts\/0 must NOT have more than 2 items/],
 ];
 
@@ -48,7 +49,7 @@ describe('schema/report.schema.json', () => {
     expect(typeof validate).toBe('function');
   });
 
-  it.each(['chain', 'routedTraced', 'jsonErrors', 'failed', 'cancelled', 'circuit'])('accepts the real %s report', (name) => {
+  it.each(['chain', 'alertsActedOn', 'routedTraced', 'jsonErrors', 'failed', 'cancelled', 'circuit'])('accepts the real %s report', (name) => {
     const report = asFile(reports[name]);
     expect(validate(report), errorsOf(report)).toBe(true);
   });
@@ -58,6 +59,8 @@ describe('schema/report.schema.json', () => {
     expect(reports.jsonErrors.errors.items.length).toBeGreaterThan(0);
     expect(reports.jsonErrors.counters.length).toBeGreaterThan(0);
     expect(reports.chain.alerts.length).toBeGreaterThan(0);
+    expect(reports.alertsActedOn.alerts[0]).toMatchObject({ state: 'suppressed', suppressedUntil: null });
+    expect(reports.alertsActedOn.alerts[0].history.map((h) => h.until)).toEqual([undefined, expect.any(String), undefined, null]);
     expect(reports.chain.timeline.buckets.length).toBeGreaterThan(0);
     expect(reports.failed.run.status).toBe('failed');
     expect(reports.cancelled.run.status).toBe('cancelled');
