@@ -123,7 +123,12 @@ export class LogRun {
   private readonly interval: number;
   private readonly maxLineBytes: number;
   private readonly runId: string;
-  private status: RunStatus = 'running';
+  private runStatus: RunStatus = 'running';
+
+  /** Running until the run ends; then how it ended. */
+  get status(): RunStatus {
+    return this.runStatus;
+  }
   private message?: string;
   private compression: Compression = 'none';
   private bytesRead: () => number = () => 0;
@@ -262,7 +267,7 @@ export class LogRun {
       }
       this.stop('failed', message);
     } finally {
-      if (this.status !== 'completed') reader?.cancel().catch(() => {});
+      if (this.runStatus !== 'completed') reader?.cancel().catch(() => {});
       await this.hooks.output?.close();
     }
     const final = this.snapshot();
@@ -338,7 +343,7 @@ export class LogRun {
   }
 
   private stop(status: RunStatus, message?: string): void {
-    this.status = status;
+    this.runStatus = status;
     this.message = message;
     this.finishedMs = performance.now();
     this.tick(this.finishedMs - this.t0, false);
@@ -417,7 +422,7 @@ export class LogRun {
     const dropped = processors.reduce((sum, p) => sum + p.dropped, 0);
     return {
       runId: this.runId,
-      status: this.status,
+      status: this.runStatus,
       file: { name: this.fileName(), size },
       startedAt: this.startedAt.toISOString(),
       elapsedMs,
@@ -425,7 +430,7 @@ export class LogRun {
       linesRead: stats.lines,
       linesPerSec: seconds > 0 ? stats.lines / seconds : 0,
       bytesPerSec,
-      etaMs: this.status === 'running' && bytesPerSec > 0 ? ((size - bytesRead) / bytesPerSec) * 1000 : null,
+      etaMs: this.runStatus === 'running' && bytesPerSec > 0 ? ((size - bytesRead) / bytesPerSec) * 1000 : null,
       processors,
       totals: { linesIn: stats.lines, linesOut: this.executor.outputLines, dropped, errors },
       input: {
@@ -451,7 +456,7 @@ export class LogRun {
 
   /** The levels timeline as columns for charts, refreshed once a second and at the end. */
   private timelineColumns(now: number): TimelineColumns {
-    if (this.timeline === null || this.status !== 'running' || now - this.timelineAt >= TIMELINE_EVERY_MS) {
+    if (this.timeline === null || this.runStatus !== 'running' || now - this.timelineAt >= TIMELINE_EVERY_MS) {
       this.timelineAt = now;
       this.timeline = this.metrics.timelineColumns();
     }
@@ -498,7 +503,7 @@ export class LogRun {
 
   /** Counter states are sorted on demand: refresh them twice a second, and at the end. */
   private counters(now: number): CounterState[] {
-    if (this.status === 'running' && now - this.counterStatesAt < COUNTER_STATE_EVERY_MS) return this.counterStates;
+    if (this.runStatus === 'running' && now - this.counterStatesAt < COUNTER_STATE_EVERY_MS) return this.counterStates;
     this.counterStatesAt = now;
     this.counterStates = this.graph.nodes.flatMap((node) => {
       const state = this.instances[node.index].state?.() as Omit<CounterState, 'processor'> | undefined;

@@ -46,7 +46,7 @@ export function formatLine(format: FormatSection): string {
 /** The offsets of the world's time zones (minutes east of UTC): whole hours and the few others in use. */
 const ZONE_OFFSETS = [
   ...Array.from({ length: 27 }, (_, i) => (i - 12) * 60),
-  -570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825,
+  -570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825,
 ].sort((a, b) => a - b);
 
 /** "UTC", "UTC+05:30", "UTC-03:30". */
@@ -62,8 +62,9 @@ export function zoneLabel(minutes: number): string {
  * computer's current one marked. A fixed offset, not a named zone: a log that crosses a change
  * of daylight saving time is read with one offset throughout.
  */
-export function timeZoneOptions(localMinutes: number): { minutes: number; label: string }[] {
-  const offsets = ZONE_OFFSETS.includes(localMinutes) ? ZONE_OFFSETS : [...ZONE_OFFSETS, localMinutes].sort((a, b) => a - b);
+export function timeZoneOptions(localMinutes: number, chosenMinutes = 0): { minutes: number; label: string }[] {
+  // The computer's offset and the chosen one are listed even if this list lacks them.
+  const offsets = [...new Set([...ZONE_OFFSETS, localMinutes, chosenMinutes])].sort((a, b) => a - b);
   return offsets.map((minutes) => ({
     minutes,
     label: `${zoneLabel(minutes)}${minutes === localMinutes ? ' (this computer now)' : ''}`,

@@ -96,13 +96,20 @@ export class Library {
   liveRunId: string | null = null;
 
   readonly ready: Promise<void>;
+  /**
+   * The custom formats and the remembered format choice are read, or cannot be (no storage, or
+   * another tab blocks the database): the defaults then stand, and runs need not wait.
+   */
+  readonly choicesReady: Promise<void>;
+  private choicesRead: () => void = () => {};
   private db: LinesightDatabase | null = null;
   private watching = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private refreshing: Promise<void> | null = null;
 
   constructor(private readonly options: LibraryOptions = {}) {
-    this.ready = this.init();
+    this.choicesReady = new Promise((resolve) => (this.choicesRead = resolve));
+    this.ready = this.init().finally(() => this.choicesRead());
   }
 
   private async init(): Promise<void> {
@@ -110,7 +117,10 @@ export class Library {
     try {
       this.db = await open({
         onVersionChange: () => this.lost('versionchange'),
-        onBlocked: () => (this.prompt = 'blocked'),
+        onBlocked: () => {
+          this.prompt = 'blocked';
+          this.choicesRead();
+        },
         onTerminated: () => this.lost('terminated'),
       });
     } catch (error) {
@@ -129,6 +139,7 @@ export class Library {
       this.settings = settings;
       this.pipelines = pipelines;
       await this.loadFormats(db);
+      this.choicesRead();
       await this.refresh();
     } catch (error) {
       this.notice = `The history could not be read: ${reason(error)}`;
@@ -312,15 +323,22 @@ export class Library {
     return [];
   }
 
-  async deleteCustomFormat(id: string): Promise<void> {
+  /** Whether it was deleted; when not, the notice says why. */
+  async deleteCustomFormat(id: string): Promise<boolean> {
     const db = this.db;
     const deleted = db ? await deleteCustomFormat(db, id) : null;
-    if (deleted && !deleted.ok) this.notice = `The custom format could not be deleted: ${deleted.error}`;
-    else this.customFormats = deleted?.value ?? this.customFormats.filter((f) => f.id !== id);
+    if (deleted && !deleted.ok) {
+      this.notice = `The custom format could not be deleted: ${deleted.error}`;
+      return false;
+    }
+    this.customFormats = deleted?.value ?? this.customFormats.filter((f) => f.id !== id);
+    return true;
   }
 
   /** Remembers a "Log format" choice (the format, the time zone or both) for the next visit. */
   async saveFormatChoice(change: Partial<FormatChoice>): Promise<void> {
+    // Merged with the remembered choice, not the defaults it starts from.
+    await this.choicesReady;
     const choice = { ...this.formatChoice, ...change };
     this.formatChoice = choice;
     const db = this.db;

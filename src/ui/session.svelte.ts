@@ -198,7 +198,9 @@ export class Session {
         this.choosePreset(DEFAULT_PRESET),
       ]);
       this.processors = processors;
-      void this.loadFormats().then(() => this.restoreFormatChoice());
+      // Part of `ready`: a file opened at start (from the OS) runs with the remembered choices.
+      await this.loadFormats();
+      await this.restoreFormatChoice();
     } catch (error) {
       this.notice = `The analysis engine could not start: ${reason(error)}`;
     }
@@ -217,7 +219,11 @@ export class Session {
    * Linesight report is shown read-only, anything else runs as a log (see isReportFile).
    */
   async openFile(file: File): Promise<void> {
-    if (await isReportFile(file)) await this.importReport(file);
+    // Telling a report reads the file: a file opened meanwhile must not be overtaken by this one.
+    const ticket = ++this.opened;
+    const report = await isReportFile(file);
+    if (ticket !== this.opened) return;
+    if (report) await this.importReport(file);
     else await this.open(file);
   }
 
@@ -284,7 +290,7 @@ export class Session {
   private async restoreFormatChoice(): Promise<void> {
     const library = this.library;
     if (!library) return;
-    await library.ready;
+    await library.choicesReady;
     const saved = library.formatChoice;
     if (!this.timeZonePicked) this.chosenTimeZone = saved.timeZoneOffsetMinutes;
     if (this.formatPicked || saved.format === AUTO_FORMAT) return;
@@ -303,8 +309,8 @@ export class Session {
   }
 
   async deleteCustomFormat(id: string): Promise<void> {
-    await this.library?.deleteCustomFormat(id);
-    if (this.formatChoice === id) this.formatChoice = AUTO_FORMAT;
+    const deleted = await this.library?.deleteCustomFormat(id);
+    if (deleted && this.formatChoice === id) this.formatChoice = AUTO_FORMAT;
   }
 
   /** Opens the last file again (with the format now chosen); nothing when no file was opened. */
@@ -330,6 +336,8 @@ export class Session {
     const runId = (this.runId = makeRunId(new Date()));
     this.lastFile = file;
     this.notice = null;
+    // A stored run still loading must not land over this one.
+    this.storedTicket++;
     this.stored = null;
     this.section = 'analyze';
     this.storage = null;

@@ -76,7 +76,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 
 /** The shortcut a key press means, or null. */
 export function shortcutFor(event: KeyboardEvent): Shortcut | null {
-  if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return null;
+  // A held key repeats: one export or one dialog per press, not one per repeat.
+  if (event.defaultPrevented || event.isComposing || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return null;
   if (isTypingTarget(event.target)) return null;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   return BY_KEY.get(key) ?? null;

@@ -174,7 +174,7 @@ export const api = {
             ? alerts.unsuppress(id, now)
             : alerts.suppress(id, untilMs === undefined ? now + 3_600_000 : untilMs, now);
     if (!done) return null;
-    if (run.snapshot().status !== 'running') await keepAlerts(run, latestKept);
+    if (run.status !== 'running') await keepAlerts(run, latestKept);
     return alerts.alerts();
   },
 

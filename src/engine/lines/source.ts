@@ -21,10 +21,13 @@ const READ_AHEAD: QueuingStrategy = { highWaterMark: 8 };
 /** Decompressed bytes held ahead of the pipeline at most. */
 const GUNZIP_AHEAD_BYTES = 8 << 20;
 /**
- * Compressed bytes handed to the zstd decoder per pull, so that one pull decodes a few MB at
- * most at log compression ratios, whatever the size of the file system's chunks.
+ * Decoded bytes one pull of the zstd stream aims at. The compressed piece handed to the decoder
+ * follows the ratio seen so far: repetitive logs compress 1,000x and more (a crash loop), and a
+ * fixed piece would decode hundreds of MB at once.
  */
-const UNZSTD_STEP_BYTES = 64 << 10;
+const UNZSTD_TARGET_BYTES = 1 << 20;
+const UNZSTD_MIN_PIECE = 64;
+const UNZSTD_MAX_PIECE = 256 << 10;
 
 /**
  * Opens a file for streaming, decompressing gzip or zstd when its first bytes say so.
@@ -151,20 +154,25 @@ function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
 
 /**
  * Zstd decompression in JavaScript (fzstd), as Chromium's DecompressionStream has no zstd.
- * The decoder is synchronous, so each pull decodes one step of input and hands over what it
- * decoded: memory stays flat (the decoder keeps the frame's window, 8 MB at most at zstd's
- * usual levels). Frames follow one another as in the file. When the data breaks off or is
+ * The decoder is synchronous, so each pull decodes about a megabyte and hands it over: memory
+ * stays flat whatever the compression ratio (the decoder keeps the frame's window, 8 MB at
+ * most at zstd's usual levels). Frames follow one another as in the file. When the data breaks off or is
  * corrupt, the blocks decoded before are handed over first and the error comes after them.
  */
 function unzstd(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const input = compressed.getReader();
   const decoded: Uint8Array[] = [];
+  let decodedBytes = 0;
   const decoder = new Decompress((block) => {
-    if (block.length > 0) decoded.push(block);
+    if (block.length === 0) return;
+    decoded.push(block);
+    decodedBytes += block.length;
   });
   let rest: Uint8Array = new Uint8Array(0);
   let ended = false;
   let failure: { error: unknown } | null = null;
+  // Small at first: the ratio is not known yet.
+  let pieceBytes = 256;
 
   const step = async () => {
     if (rest.length === 0) {
@@ -177,15 +185,20 @@ function unzstd(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
       }
       rest = value;
     }
-    const piece = rest.subarray(0, UNZSTD_STEP_BYTES);
+    const piece = rest.subarray(0, pieceBytes);
     rest = rest.subarray(piece.length);
+    const before = decodedBytes;
     decoder.push(piece);
+    const out = decodedBytes - before;
+    // The next piece is sized to decode about the target at the ratio this one had.
+    const next = out > 0 ? Math.floor((piece.length * UNZSTD_TARGET_BYTES) / out) : piece.length * 2;
+    pieceBytes = Math.min(UNZSTD_MAX_PIECE, Math.max(UNZSTD_MIN_PIECE, next));
   };
 
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        while (decoded.length === 0 && !ended && failure === null) {
+        while (decodedBytes < UNZSTD_TARGET_BYTES && !ended && failure === null) {
           try {
             await step();
           } catch (error) {
@@ -196,6 +209,7 @@ function unzstd(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Arr
         if (decoded.length > 0) {
           for (const block of decoded) controller.enqueue(block);
           decoded.length = 0;
+          decodedBytes = 0;
         } else if (failure !== null) {
           controller.error((failure as { error: unknown }).error);
         } else {

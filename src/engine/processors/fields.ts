@@ -24,11 +24,11 @@ export function fieldText(value: unknown): string | null {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** A field's value as a number: numbers as they are, numeric strings parsed; NaN for anything else. */
+/** Decimal numbers as logs write them; not hex, `Infinity` or empty text, which Number() takes. */
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+/** A field's value as a number: numbers as they are, decimal strings parsed; NaN for anything else. */
 export function fieldNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return NaN;
-  const n = Number(value);
-  // Number('') and Number('  ') are 0: an empty value is not a number.
-  return n === 0 && value.trim() === '' ? NaN : n;
+  return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : NaN;
 }

@@ -146,6 +146,23 @@ describe('openSource with zstd', () => {
     expect(source.bytesRead()).toBe(blob.size);
   });
 
+  it('decodes about a megabyte per read, however well the file compresses', async () => {
+    // A crash loop: one line 700,000 times compresses about 10,000x; the whole file must not be
+    // decoded at the first read.
+    const repetitive = zstdCompress('2024-05-01 12:00:00 ERROR connection refused, retrying in 0 ms\n'.repeat(700_000));
+    expect(repetitive.length).toBeLessThan(64 << 10);
+    const source = await openSource(file(repetitive, 'loop.log.zst'));
+    const reader = source.stream.getReader();
+    const before = process.memoryUsage().arrayBuffers;
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    // What the first pull decoded is held until read: well under the 44 MB of the whole file.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
+    let decoded = first.value!.length;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) decoded += next.value.length;
+    expect(decoded).toBe(700_000 * 63);
+  });
+
   it('keeps every block decoded before a cut, then errors with a message naming zstd', async () => {
     const cut = zst.slice(0, Math.floor(zst.length * 0.6));
     const reference = zstdDecodablePrefix(cut);

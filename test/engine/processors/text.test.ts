@@ -75,6 +75,12 @@ describe('filter on a field', () => {
     expect(kept({ field: 'n', op: '==', value: 0 }, blank)).toEqual(['zero']);
   });
 
+  it('reads decimal text as a number, not hex or Infinity', () => {
+    const values = ['500', '500.5', '-1e3', '0x1F4', 'Infinity', '5OO', '+503', '.5e3'];
+    const records = values.map((n) => withFields(n, { n }));
+    expect(kept({ field: 'n', op: '>=', value: 500 }, records)).toEqual(['500', '500.5', '+503', '.5e3']);
+  });
+
   it('compares text exactly with a string value, numbers as written', () => {
     expect(kept({ field: 'component', op: '==', value: 'web' })).toEqual(['a']);
     expect(kept({ field: 'component', op: '!=', value: 'web' })).toEqual(['b', 'c']);
