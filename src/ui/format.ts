@@ -100,3 +100,8 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
+
+/** An error in words, for a sentence that says what failed. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -4,6 +4,7 @@
  * their handles (src/store/recent-files.ts) and reopened from the list without picking them again.
  * Elsewhere (Firefox, Safari) no handle is ever remembered, so the list stays empty and hidden.
  */
+import { errorText } from './format.ts';
 import { MAX_RECENT_FILES, withRecentFile, type RecentFile } from '../store/index.ts';
 
 export { MAX_RECENT_FILES, type RecentFile };
@@ -96,7 +97,7 @@ export class RecentFiles {
       const name = (error as { name?: unknown })?.name;
       if (name === 'NotFoundError') return this.fail(entry, `${entry.name} is no longer there: it was moved, renamed or deleted. Remove it from the list, or open it again with “Open log file”.`);
       if (name === 'NotAllowedError' || name === 'SecurityError') return this.fail(entry, refused(entry));
-      return this.fail(entry, `${entry.name} could not be opened: ${reason(error)}`);
+      return this.fail(entry, `${entry.name} could not be opened: ${errorText(error)}`);
     }
   }
 
@@ -116,7 +117,7 @@ export class RecentFiles {
 
   private async save(list: RecentFile[]): Promise<void> {
     this.list = list;
-    const error = await this.storage?.saveRecentFiles(list).catch((e: unknown) => reason(e));
+    const error = await this.storage?.saveRecentFiles(list).catch((e: unknown) => errorText(e));
     if (error) this.problem = { entry: null, message: `Recent files could not be kept: ${error}` };
   }
 }
@@ -134,6 +135,3 @@ async function sameFile(a: FileSystemFileHandle, b: FileSystemFileHandle): Promi
   }
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,3 +1,4 @@
+import { errorText } from './format.ts';
 import {
   eventsToNdjson,
   initialSnapshot,
@@ -202,7 +203,7 @@ export class Session {
       await this.loadFormats();
       await this.restoreFormatChoice();
     } catch (error) {
-      this.notice = `The analysis engine could not start: ${reason(error)}`;
+      this.notice = `The analysis engine could not start: ${errorText(error)}`;
     }
   }
 
@@ -233,7 +234,7 @@ export class Session {
     try {
       file = await handle.getFile();
     } catch (error) {
-      this.notice = `${handle.name} could not be read: ${reason(error)}`;
+      this.notice = `${handle.name} could not be read: ${errorText(error)}`;
       return;
     }
     void this.recent.remember(handle, file);
@@ -247,7 +248,7 @@ export class Session {
       handle = await pickFileHandle();
     } catch (error) {
       this.pickerFailed = true;
-      this.notice = `The file picker could not open (${reason(error)}): choose the file again, with the browser’s plain file chooser.`;
+      this.notice = `The file picker could not open (${errorText(error)}): choose the file again, with the browser’s plain file chooser.`;
       return;
     }
     if (handle) await this.openHandle(handle);
@@ -394,9 +395,9 @@ export class Session {
         this.observations = observationsOf(result.report) ?? this.observations;
       }
     } catch (error) {
-      this.notice = `The run stopped unexpectedly: ${reason(error)}`;
+      this.notice = `The run stopped unexpectedly: ${errorText(error)}`;
       if (runId === this.runId && this.snapshot) {
-        this.snapshot = { ...this.snapshot, status: 'failed', etaMs: null, message: reason(error) };
+        this.snapshot = { ...this.snapshot, status: 'failed', etaMs: null, message: errorText(error) };
       }
     } finally {
       clearInterval(poll);
@@ -460,7 +461,7 @@ export class Session {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       blob = await response.blob();
     } catch (error) {
-      this.notice = `The sample log could not be loaded: ${reason(error)}`;
+      this.notice = `The sample log could not be loaded: ${errorText(error)}`;
       return;
     }
     await this.open(new File([blob], 'sample.log', { type: 'text/plain' }));
@@ -481,7 +482,7 @@ export class Session {
     try {
       result = await this.engine.validatePipeline(text);
     } catch (error) {
-      this.notice = `The pipeline could not be checked: ${reason(error)}`;
+      this.notice = `The pipeline could not be checked: ${errorText(error)}`;
       return false;
     }
     if (ticket !== this.applying) return false;
@@ -499,7 +500,7 @@ export class Session {
     try {
       text = await file.text();
     } catch (error) {
-      this.notice = `${file.name} could not be read: ${reason(error)}`;
+      this.notice = `${file.name} could not be read: ${errorText(error)}`;
       return false;
     }
     return this.applyPipeline(text, file.name);
@@ -562,7 +563,7 @@ export class Session {
     try {
       text = await file.text();
     } catch (error) {
-      this.notice = `${file.name} could not be read: ${reason(error)}`;
+      this.notice = `${file.name} could not be read: ${errorText(error)}`;
       return false;
     }
     if (ticket !== this.storedTicket) return false;
@@ -593,7 +594,7 @@ export class Session {
     try {
       file = await this.engine.latestOutputFile();
     } catch (error) {
-      this.notice = `The output could not be opened: ${reason(error)}`;
+      this.notice = `The output could not be opened: ${errorText(error)}`;
       return;
     }
     if (!file) {
@@ -738,6 +739,3 @@ function wholeIn(value: unknown, min: number, max: number, fallback: number): nu
   return Math.min(max, Math.max(min, Math.floor(n)));
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

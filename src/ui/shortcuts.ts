@@ -27,16 +27,16 @@ export interface Shortcut {
   action: ShortcutAction;
 }
 
-/** The run area's tabs in the order App shows them; the digit is the position. */
-const TABS: readonly [View, string][] = [
-  ['stats', 'Stats'],
-  ['charts', 'Charts'],
-  ['graph', 'Graph'],
-  ['journeys', 'Journeys'],
-  ['errors', 'Errors'],
-  ['events', 'Events'],
-  ['alerts', 'Alerts'],
-  ['processors', 'Processors'],
+/** The run area's tabs, in the order App shows them; a tab's digit key is its position. */
+export const RUN_TABS: readonly { id: View; label: string }[] = [
+  { id: 'stats', label: 'Stats' },
+  { id: 'charts', label: 'Charts' },
+  { id: 'graph', label: 'Graph' },
+  { id: 'journeys', label: 'Journeys' },
+  { id: 'errors', label: 'Errors' },
+  { id: 'events', label: 'Events' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'processors', label: 'Processors' },
 ];
 
 export const SHORTCUTS: readonly Shortcut[] = [
@@ -46,7 +46,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'e', description: 'Export the report of the run shown', action: { kind: 'export' } },
   { key: 'p', description: 'Edit the pipeline config', action: { kind: 'pipeline' } },
   { key: '/', description: 'Search the list shown (Journeys, Errors, Events)', action: { kind: 'search' } },
-  ...TABS.map(([view, label], i): Shortcut => ({ key: String(i + 1), description: `${label} tab`, action: { kind: 'view', view } })),
+  ...RUN_TABS.map(({ id, label }, i): Shortcut => ({ key: String(i + 1), description: `${label} tab`, action: { kind: 'view', view: id } })),
   { key: 'a', description: 'Analyze: the run and its tabs', action: { kind: 'section', section: 'analyze' } },
   { key: 'h', description: 'History of runs', action: { kind: 'section', section: 'history' } },
   { key: 's', description: 'Settings', action: { kind: 'section', section: 'settings' } },
