@@ -5,7 +5,7 @@
  * passed on to a run.
  */
 
-import { compileCustomFormat, type CustomFormatSpec, type FormatIssue } from '../engine/formats/custom.ts';
+import { compileCustomFormat, compileCustomFormats, FORMAT_ID, SPEC_KEYS, type CustomFormatSpec, type FormatIssue } from '../engine/formats/custom.ts';
 import type { Result } from '../engine/types.ts';
 import type { LinesightDatabase } from './schema.ts';
 import { writeTransaction } from './tx.ts';
@@ -19,9 +19,6 @@ const FORMATS_VERSION = 1;
 
 /** "Detect automatically": the choice when none is stored, or the stored one is unusable. */
 export const AUTO_FORMAT_CHOICE = 'auto';
-const FORMAT_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
-
-const SPEC_KEYS = ['id', 'name', 'pattern', 'timestampLayout', 'multiline', 'description', 'sample'] as const;
 
 /** A plain copy with the spec's own keys only (a checked spec has no others). */
 function copySpec(spec: CustomFormatSpec): CustomFormatSpec {
@@ -46,15 +43,9 @@ export function readCustomFormats(value: unknown): { formats: CustomFormatSpec[]
   if (stored === null || typeof stored !== 'object' || stored.version !== FORMATS_VERSION || !Array.isArray(stored.formats)) {
     return { formats: [], refused: [{ path: 'customFormats', message: 'not a list of custom formats this version of Linesight can read' }] };
   }
-  const formats: CustomFormatSpec[] = [];
-  const refused: FormatIssue[] = [];
-  stored.formats.forEach((spec: unknown, i) => {
-    const compiled = compileCustomFormat(spec, `customFormats[${i}]`);
-    if (!compiled.ok) refused.push(...compiled.error);
-    else if (formats.some((f) => f.id === compiled.value.id)) refused.push({ path: `customFormats[${i}].id`, message: `"${compiled.value.id}" is repeated` });
-    else formats.push(copySpec(spec as CustomFormatSpec));
-  });
-  return { formats, refused };
+  const specs: unknown[] = stored.formats;
+  const { accepted, issues } = compileCustomFormats(specs);
+  return { formats: accepted.map((i) => copySpec(specs[i] as CustomFormatSpec)), refused: issues };
 }
 
 /**

@@ -2,18 +2,36 @@
  * The custom format editor: the draft a user types, what it makes of the sample lines (live,
  * line by line), whether detection would pick it, and JSON in and out. The component renders
  * this and nothing else.
+ *
+ * The sample lines are read in a worker (a Previewer), never on the page's thread: a pattern
+ * that backtracks catastrophically would freeze the tab. A preview that takes too long is
+ * stopped, and said so.
  */
+import { flushSync } from 'svelte';
 import {
-  detectFormat,
-  previewCustomFormat,
+  compileCustomFormat,
   PREVIEW_MAX_LINES,
+  PreviewWorker,
   readSpecFile,
   type CustomFormatSpec,
   type FormatIssue,
-  type FormatPreview,
   type ParsedFields,
-  type Result,
+  type Previewer,
+  type SamplePreview,
 } from '../worker/client.ts';
+
+export type { Previewer };
+
+/** Typing pauses this long before the sample lines are read again. */
+export const PREVIEW_DEBOUNCE_MS = 150;
+/** A preview taking longer is stopped: the pattern backtracks, and a run would hang on it too. */
+export const PREVIEW_TIME_LIMIT_MS = 1500;
+
+/** Why a pattern is refused when its preview ran out of time. */
+export const TOO_SLOW = `took longer than ${PREVIEW_TIME_LIMIT_MS / 1000} s on these sample lines — it may backtrack catastrophically (nested quantifiers like (\w+\s?)+). Simplify it: a run would hang on it too, so it cannot be saved as it is.`;
+
+const NO_LINES: SamplePreview = { lines: [], matched: 0, detection: null };
+const TIME_UP = Symbol('time up');
 
 /** Multi-line joining: the format's default (on when there is a timestamp group), or forced. */
 export type MultilineChoice = 'auto' | 'on' | 'off';
@@ -56,8 +74,44 @@ export class CustomFormatDraft {
   saveIssues = $state.raw<FormatIssue[]>([]);
   /** The name of the format last saved, for the status line; cleared by the next edit. */
   savedName = $state<string | null>(null);
+  /**
+   * What the sample lines become, from the worker: the last preview of a spec without issues
+   * (kept while the next is on its way); null while there is none, or it failed or ran out of time.
+   */
+  preview = $state.raw<SamplePreview | null>(null);
+  /** The current spec's preview ran out of time: an issue of the pattern, and Save is refused. */
+  timedOut = $state(false);
+  /** Why the preview could not run at all (not the spec's fault: it can still be saved). */
+  previewFailure = $state<string | null>(null);
   /** The id follows the name until the user types one. */
   private idTyped = false;
+  private readonly previewer: Previewer;
+  private readonly release: () => void;
+  private readonly stopFollowing: () => void;
+  private disposed = false;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  /** The preview waiting for the typing to pause. */
+  private next: (() => Promise<void>) | null = null;
+  /** The preview running: a newer draft aborts it. */
+  private running: { controller: AbortController; done: Promise<void> } | null = null;
+
+  /** `previewer`: where the sample lines are read; a worker of the draft's own unless given. */
+  constructor(previewer?: Previewer) {
+    const worker = previewer ? null : new PreviewWorker();
+    this.previewer = previewer ?? worker!.preview;
+    this.release = () => worker?.dispose();
+    // The preview follows the spec and the sample lines, whatever changed them.
+    this.stopFollowing = $effect.root(() => {
+      $effect(() => this.schedule(this.checked.ok ? this.spec : null, this.lines));
+    });
+  }
+
+  /** The sample lines a preview reads (and a saved format keeps): the non-empty ones, up to PREVIEW_MAX_LINES. */
+  readonly lines = $derived(
+    sampleLines(this.sample)
+      .filter((line) => line.trim() !== '')
+      .slice(0, PREVIEW_MAX_LINES),
+  );
 
   /** The spec the fields describe: empty optional fields are left out. */
   readonly spec = $derived.by((): Record<string, unknown> => {
@@ -66,31 +120,27 @@ export class CustomFormatDraft {
     if (this.multiline !== 'auto') spec.multiline = this.multiline === 'on';
     if (this.description.trim()) spec.description = this.description.trim();
     // Kept with the format, and handed to every run: the lines the preview reads, no more.
-    const sample = sampleLines(this.sample).filter((line) => line.trim() !== '').slice(0, PREVIEW_MAX_LINES);
-    if (sample.length) spec.sample = sample.join('\n');
+    if (this.lines.length) spec.sample = this.lines.join('\n');
     return spec;
   });
 
-  readonly preview = $derived.by((): Result<FormatPreview, FormatIssue[]> => previewCustomFormat(this.spec, sampleLines(this.sample)));
+  /** The spec checked on this thread (its pattern is compiled, run on nothing): the format, or the issues. */
+  readonly checked = $derived(compileCustomFormat(this.spec));
 
   /** What to show of the spec's issues: those about an empty field only once Save was pressed. */
   readonly issues = $derived.by((): FormatIssue[] => {
-    const issues = this.preview.ok ? [] : this.preview.error;
+    const issues = !this.checked.ok ? this.checked.error : this.timedOut ? [{ path: 'pattern', message: TOO_SLOW }] : [];
     return this.tried ? issues : issues.filter((issue) => !(TYPED_KEYS as readonly string[]).includes(issue.path) || this.spec[issue.path] !== '');
   });
 
   /** Which format detection picks on the sample lines, this one taking part: a sentence, or null without lines. */
   readonly detection = $derived.by((): string | null => {
-    const preview = this.preview;
-    const lines = sampleLines(this.sample);
-    if (!preview.ok || preview.value.lines.length === 0) return null;
-    const own = preview.value.format;
-    const { format, confidence, scores } = detectFormat(lines, undefined, [own]);
-    if (format === own) return `Detection picks this format on these lines (${percent(confidence)}).`;
-    const score = scores.find((s) => s.id === own.id);
-    const share = score && score.scored > 0 ? score.matched / score.scored : 0;
-    const picked = format.id === 'plain' ? 'plain text' : `${format.name} (${percent(confidence)})`;
-    return `Detection picks ${picked} on these lines, not this format (${percent(share)}).`;
+    const detection = this.preview?.detection;
+    if (!detection) return null;
+    const { picked, confidence, share } = detection;
+    if (picked === null) return `Detection picks this format on these lines (${percent(confidence)}).`;
+    const name = picked.id === 'plain' ? 'plain text' : `${picked.name} (${percent(confidence)})`;
+    return `Detection picks ${name} on these lines, not this format (${percent(share)}).`;
   });
 
   setName(name: string): void {
@@ -139,11 +189,16 @@ export class CustomFormatDraft {
     return saved.find((f) => f.id === id && f.id !== this.editing) ?? null;
   }
 
-  /** Saves the draft; afterwards it edits the saved format. Returns whether it was saved. */
+  /**
+   * Saves the draft once its preview is in (a pattern too slow on the sample lines is refused);
+   * afterwards it edits the saved format. Returns whether it was saved.
+   */
   async save(onsave: SaveFormat): Promise<boolean> {
     this.tried = true;
     this.edited();
-    if (!this.preview.ok) return false;
+    await this.previewed();
+    // Disposed meanwhile: the preview was stopped unanswered, so nothing says the pattern is safe.
+    if (this.disposed || !this.checked.ok || this.timedOut) return false;
     const spec = this.spec;
     const issues = await onsave(spec, this.editing ?? undefined);
     if (issues.length) {
@@ -153,6 +208,80 @@ export class CustomFormatDraft {
     this.editing = spec.id as string;
     this.savedName = spec.name as string;
     return true;
+  }
+
+  /** Resolves once the preview of the draft as it is now is in (or failed, or ran out of time). */
+  async previewed(): Promise<void> {
+    flushSync(); // changes not yet followed are scheduled first
+    const next = this.next;
+    if (next) {
+      clearTimeout(this.debounce);
+      this.next = null;
+      await next();
+    } else await this.running?.done;
+  }
+
+  /** Stops following the fields and any preview; the worker ends. */
+  dispose(): void {
+    this.disposed = true;
+    this.stopFollowing();
+    clearTimeout(this.debounce);
+    this.next = null;
+    this.running?.controller.abort();
+    this.running = null;
+    this.release();
+  }
+
+  /** `spec`: null when it has issues (nothing to preview). A newer draft supersedes any preview waiting or running. */
+  private schedule(spec: Record<string, unknown> | null, lines: string[]): void {
+    clearTimeout(this.debounce);
+    this.next = null;
+    this.running?.controller.abort();
+    this.running = null;
+    this.previewFailure = null;
+    if (spec === null || lines.length === 0) {
+      this.preview = spec === null ? null : NO_LINES;
+      this.timedOut = false;
+      return;
+    }
+    // Until the answer, the last preview (or time-out) stays: no flicker while typing.
+    const next = () => this.run(spec, lines);
+    this.next = next;
+    this.debounce = setTimeout(() => {
+      if (this.next === next) void this.previewed();
+    }, PREVIEW_DEBOUNCE_MS);
+  }
+
+  private run(spec: Record<string, unknown>, lines: string[]): Promise<void> {
+    const controller = new AbortController();
+    let limit: ReturnType<typeof setTimeout> | undefined;
+    const timeUp = new Promise<typeof TIME_UP>((resolve) => {
+      limit = setTimeout(() => resolve(TIME_UP), PREVIEW_TIME_LIMIT_MS);
+    });
+    const current = () => this.running?.controller === controller;
+    const done = Promise.race([this.previewer(spec, lines, controller.signal), timeUp])
+      .then(
+        (result) => {
+          if (!current()) return;
+          // Aborting stops the worker where the pattern still runs; the next preview gets a new one.
+          if (result === TIME_UP) controller.abort(new Error(TOO_SLOW));
+          this.timedOut = result === TIME_UP;
+          this.preview = result !== TIME_UP && result.ok ? result.value : null;
+          this.previewFailure = result !== TIME_UP && !result.ok ? result.error.map(issueText).join('; ') : null;
+        },
+        (error: unknown) => {
+          if (!current()) return; // aborted by a newer draft
+          this.timedOut = false;
+          this.preview = null;
+          this.previewFailure = error instanceof Error ? error.message : String(error);
+        },
+      )
+      .finally(() => {
+        clearTimeout(limit);
+        if (current()) this.running = null;
+      });
+    this.running = { controller, done };
+    return done;
   }
 }
 

@@ -29,7 +29,10 @@ export type { Result } from '../engine/types.ts';
 export type { OutputSummary } from './output.ts';
 export type { AlertUserAction, FormatInfo, RunResult, StartRun };
 export type { FormatSection } from '../engine/formats/stage.ts';
-export { detectFormat, previewCustomFormat, readSpecFile, PREVIEW_MAX_LINES } from '../engine/formats/index.ts';
+// Checking a spec compiles its pattern but runs it on nothing: the preview runs it, in a worker of its own.
+export { compileCustomFormat, readSpecFile, PREVIEW_MAX_LINES } from '../engine/formats/index.ts';
+export { PreviewWorker, type Previewer } from './preview-client.ts';
+export type { SampleDetection, SamplePreview } from './preview-api.ts';
 export type { CustomFormatSpec, FormatIssue, FormatPreview, LinePreview, ParsedFields } from '../engine/formats/index.ts';
 export type { AlertHistoryEntry, AlertSeverity, AlertState, AlertView } from '../engine/metrics/alerts.ts';
 export type { HealthSection } from '../engine/metrics/health.ts';

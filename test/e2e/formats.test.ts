@@ -145,3 +145,38 @@ test('a custom format added in Settings survives a reload and is detected, with 
     await tmp.remove();
   }
 });
+
+test('a pattern that backtracks catastrophically is stopped in its worker: the page answers, the editor says why and will not save it', async () => {
+  app = await openApp();
+  const { page } = app;
+  await showSection(page, 'Settings');
+  const editor = page.getByRole('region', { name: 'Custom formats' });
+  const previewWorkers = () => page.workers().filter((worker) => /\/preview-[^/]*\.js$/.test(worker.url()));
+  await editor.getByLabel('Name', { exact: true }).fill('Words');
+  await editor.getByLabel('Pattern', { exact: true }).fill('^(?<message>(\\w+\\s?)+)$');
+  // The "!" fails every one of the 2^33 ways to split the word: minutes of backtracking, which
+  // on the page's thread would freeze the tab.
+  await editor.getByLabel('Sample lines').fill(`${'a'.repeat(34)}!`);
+  // The pattern runs in the preview worker once it has started; the page answers meanwhile: another control works.
+  await expect.poll(() => previewWorkers().length, { timeout: 30_000 }).toBe(1);
+  await editor.getByText('Import or paste JSON').click();
+  expect(await editor.locator('details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+
+  const problems = editor.getByRole('status', { name: 'Problems with this format' });
+  await problems.getByText(/^pattern: took longer than 1\.5 s on these sample lines — it may backtrack catastrophically/).waitFor();
+  expect(await editor.getByRole('region', { name: 'Preview' }).getByText('Fix the problems above', { exact: false }).count()).toBe(1);
+  // Its worker was terminated (a thread stuck in a regex takes a moment to stop).
+  await expect.poll(() => previewWorkers().length, { timeout: 30_000 }).toBe(0);
+
+  await editor.getByRole('button', { name: 'Save format' }).click();
+  await editor.getByRole('alert', { name: 'Problems with this format' }).getByText(/cannot be saved as it is/).waitFor();
+  expect(await page.getByRole('list', { name: 'Saved custom formats' }).count()).toBe(0);
+
+  // A simpler pattern previews again, in a new worker, and saves.
+  await editor.getByLabel('Pattern', { exact: true }).fill('^(?<message>[\\w\\s]+)!$');
+  await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line matches.', { exact: false }).waitFor();
+  expect(previewWorkers()).toHaveLength(1);
+  await editor.getByRole('button', { name: 'Save format' }).click();
+  await editor.getByText('Saved “Words”.', { exact: false }).waitFor();
+  expectNoPageErrors(app);
+});

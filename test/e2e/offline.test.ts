@@ -15,6 +15,7 @@ import {
   openLog,
   readStats,
   serviceWorkerReady,
+  showSection,
   showTab,
   tempDir,
   waitForRunEnd,
@@ -97,6 +98,19 @@ test('after the first visit, a reload with the network off loads everything from
     const urls = responses.map((response) => response.url());
     expect(urls).toContain(new URL('/', app.baseURL).href);
     expect(urls).toContain(worker.url());
+    expect(responses.filter((response) => !response.fromServiceWorker()).map((response) => response.url())).toEqual([]);
+    expect(failed).toEqual([]);
+
+    // The custom format editor's preview runs in a worker of its own: from the cache too.
+    await showSection(page, 'Settings');
+    const editor = page.getByRole('region', { name: 'Custom formats' });
+    await editor.getByLabel('Name', { exact: true }).fill('Offline');
+    await editor.getByLabel('Pattern', { exact: true }).fill('^(?<message>.*)$');
+    await editor.getByLabel('Sample lines').fill(LINES[0]);
+    await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line matches.', { exact: false }).waitFor();
+    const previewWorker = page.workers().find((w) => w !== worker);
+    expect(previewWorker, 'the preview worker runs').toBeDefined();
+    expect(responses.map((response) => response.url())).toContain(previewWorker!.url());
     expect(responses.filter((response) => !response.fromServiceWorker()).map((response) => response.url())).toEqual([]);
     expect(failed).toEqual([]);
   } finally {

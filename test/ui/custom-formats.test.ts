@@ -1,20 +1,30 @@
 /**
  * Custom formats in the UI: the editor's live preview and its refusals, saving and deleting
  * (kept in a real Library over fake-indexeddb), the "Log format" list, and the format choice
- * remembered across a reload.
+ * remembered across a reload. jsdom has no Worker: the editor is given a previewer that runs
+ * the worker's code in the test (or one that never answers, for the time limit).
  */
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkpointRun, openLinesightDB } from '../../src/store/index.ts';
 import App from '../../src/ui/App.svelte';
 import CustomFormatsPanel from '../../src/ui/CustomFormatsPanel.svelte';
-import { CustomFormatDraft, importFormats } from '../../src/ui/custom-formats.svelte.ts';
+import {
+  CustomFormatDraft,
+  importFormats,
+  PREVIEW_DEBOUNCE_MS,
+  PREVIEW_TIME_LIMIT_MS,
+  TOO_SLOW,
+  type Previewer,
+} from '../../src/ui/custom-formats.svelte.ts';
 import { Library } from '../../src/ui/library.svelte.ts';
 import RunOptions from '../../src/ui/RunOptions.svelte';
 import { Session } from '../../src/ui/session.svelte.ts';
 import type { CustomFormatSpec, FormatInfo } from '../../src/worker/client.ts';
+import { previewSample } from '../../src/worker/preview-api.ts';
 import { reportOf } from '../fixtures/reports.ts';
 import { created, snapshot } from '../store/helpers.ts';
 import { captureDownloads } from './downloads.ts';
@@ -32,15 +42,18 @@ const BUILT_IN: FormatInfo[] = [
   { id: 'plain', name: 'Plain text', family: 'generic', description: 'Any line.' },
 ];
 
+/** The worker's code, run here. */
+const inTest: Previewer = async (spec, sample) => previewSample(spec, sample);
+
 /** The panel on its own, saving into a list the test reads. */
-function panel(formats: CustomFormatSpec[] = []) {
+function panel(formats: CustomFormatSpec[] = [], previewer = inTest) {
   const saved: { spec: unknown; replacing?: string }[] = [];
   const onsave = vi.fn(async (spec: unknown, replacing?: string) => {
     saved.push({ spec, replacing });
     return [];
   });
   const ondelete = vi.fn();
-  render(CustomFormatsPanel, { formats, onsave, ondelete });
+  render(CustomFormatsPanel, { formats, onsave, ondelete, previewer });
   return { saved, onsave, ondelete };
 }
 
@@ -57,7 +70,7 @@ describe('the custom format editor', () => {
     expect(within(preview()).getByText(/Paste sample lines/)).toBeTruthy();
 
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow\nnot a line of it\n<yesterday> {E} odd');
-    expect(within(preview()).getByText(/2 of 3 sample lines match\./)).toBeTruthy();
+    await vi.waitFor(() => expect(within(preview()).getByText(/2 of 3 sample lines match\./)).toBeTruthy());
     const items = within(preview()).getAllByRole('listitem');
     expect(items).toHaveLength(3);
     const fields = (item: HTMLElement) => [...item.querySelectorAll('dl div')].map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]);
@@ -68,8 +81,9 @@ describe('the custom format editor', () => {
     ]);
     expect(within(items[1]).getByText(/does not match the pattern/)).toBeTruthy();
     expect(within(items[2]).getByText('timestamp "yesterday" does not fit the layout "yyyy/MM/dd HH:mm:ss"')).toBeTruthy();
-    // The layout changes, the preview follows at once.
+    // The layout changes, the preview follows.
     await type('Timestamp layout', 'auto');
+    await vi.waitFor(() => expect(within(preview()).getByText('timestamp "yesterday" does not fit the layout "auto"')).toBeTruthy());
     expect(fields(within(preview()).getAllByRole('listitem')[0])[0]).toEqual(['timestamp', '2024-03-14T08:00:00.000Z']);
   });
 
@@ -78,21 +92,29 @@ describe('the custom format editor', () => {
     await type('Name', 'Mine');
     await type('Pattern', '^(?<timestamp>\\S+ \\S+) (?<level>[A-Z]+) (?<message>.*)');
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow');
-    expect(within(preview()).getByText(/Detection picks plain text on these lines, not this format \(0%\)\./)).toBeTruthy();
+    await vi.waitFor(() => expect(within(preview()).getByText(/Detection picks plain text on these lines, not this format \(0%\)\./)).toBeTruthy());
     await type('Sample lines', '2024-03-14 08:00:00,001 INFO [main] a.B: hi');
-    expect(within(preview()).getByText(/Detection picks this format on these lines \(100%\)\./)).toBeTruthy();
+    await vi.waitFor(() => expect(within(preview()).getByText(/Detection picks this format on these lines \(100%\)\./)).toBeTruthy());
   });
 
   it('shows what is wrong, with the key and the reason, and saves nothing until it is right', async () => {
     const { onsave } = panel();
     await type('Name', 'Broken');
     await type('Pattern', '^(?<timestamp>\\S+');
-    const problems = screen.getByRole('alert', { name: 'Problems with this format' });
+    // Said politely while typing (a screen reader is not interrupted at each key) ...
+    const problems = screen.getByRole('status', { name: 'Problems with this format' });
     expect(within(problems).getByText(/^pattern: invalid regular expression/)).toBeTruthy();
+    expect(screen.queryByRole('alert', { name: 'Problems with this format' })).toBeNull();
     // A built-in id is refused too.
     await type('Id', 'syslog');
     expect(within(problems).getByText('id: "syslog" is a built-in format; choose another id')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
+    // ... and as an alert once Save was pressed.
+    const refused = await vi.waitFor(() => screen.getByRole('alert', { name: 'Problems with this format' }));
+    expect(within(refused).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      expect.stringMatching(/^id: "syslog" is a built-in format/),
+      expect.stringMatching(/^pattern: invalid regular expression/),
+    ]);
     expect(onsave).not.toHaveBeenCalled();
 
     await type('Id', 'broken');
@@ -103,7 +125,7 @@ describe('the custom format editor', () => {
   it('holds back "required" until Save is pressed', async () => {
     panel();
     await type('Pattern', '^(?<message>.*)');
-    expect(screen.queryByRole('alert', { name: 'Problems with this format' })).toBeNull();
+    expect(screen.queryByRole('status', { name: 'Problems with this format' })).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
     const problems = screen.getByRole('alert', { name: 'Problems with this format' });
     expect(within(problems).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['id: required: a non-empty string', 'name: required: a non-empty string']);
@@ -145,6 +167,47 @@ describe('the custom format editor', () => {
     expect(downloads.map((d) => d.name)).toEqual(['linesight-formats.json']);
     expect(JSON.parse(await downloads[0].blob.text())).toEqual({ formats: [BRACES] });
     vi.restoreAllMocks();
+  });
+
+  it('stops a preview that takes too long, says why, and refuses to save until the pattern is simpler', async () => {
+    vi.useFakeTimers();
+    try {
+      const signals: AbortSignal[] = [];
+      // Nested quantifiers "backtrack": that preview never answers, as a worker stuck in the regex would not.
+      const previewer: Previewer = (spec, sample, signal) => {
+        signals.push(signal);
+        return (spec as CustomFormatSpec).pattern.includes(')+') ? new Promise(() => {}) : inTest(spec, sample, signal);
+      };
+      const { onsave } = panel([], previewer);
+      await type('Name', 'Words');
+      await type('Pattern', '^(?<message>(\\w+\\s?)+)$');
+      await type('Sample lines', `${'a'.repeat(30)}!`);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS + PREVIEW_TIME_LIMIT_MS - 10);
+      expect(screen.queryByRole('status', { name: 'Problems with this format' })).toBeNull();
+      await vi.advanceTimersByTimeAsync(10);
+      const problems = screen.getByRole('status', { name: 'Problems with this format' });
+      expect(within(problems).getByText(`pattern: ${TOO_SLOW}`)).toBeTruthy();
+      expect(TOO_SLOW).toMatch(/^took longer than 1\.5 s on these sample lines — it may backtrack catastrophically/);
+      // The preview was aborted: its worker is terminated.
+      expect(signals.map((s) => s.aborted)).toEqual([true]);
+      expect(within(preview()).getByText(/Fix the problems above/)).toBeTruthy();
+
+      await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
+      const refused = await vi.waitFor(() => screen.getByRole('alert', { name: 'Problems with this format' }));
+      expect(within(refused).getByText(`pattern: ${TOO_SLOW}`)).toBeTruthy();
+      expect(onsave).not.toHaveBeenCalled();
+
+      // A simpler pattern: the next preview answers, and the format saves.
+      await type('Pattern', '^(?<message>[\\w\\s]+)!$');
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+      expect(within(preview()).getByText(/1 of 1 sample line matches\./)).toBeTruthy();
+      expect(screen.queryByRole('alert', { name: 'Problems with this format' })).toBeNull();
+      expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+      await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
+      await vi.waitFor(() => expect(onsave).toHaveBeenCalledTimes(1));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes pasted JSON: one spec goes into the editor, a bad file is refused with the reason', async () => {
@@ -352,6 +415,48 @@ describe('custom format editor rules', () => {
     expect(saved).toHaveLength(2);
     // Nothing went into the editor.
     expect(draft.pattern).toBe('');
+  });
+
+  it('previews once typing pauses, and only the draft as it is now: a newer draft aborts the preview running and a late answer is ignored', async () => {
+    vi.useFakeTimers();
+    const calls: { sample: string[]; signal: AbortSignal; answer: () => void }[] = [];
+    const draft = new CustomFormatDraft(
+      (spec, sample, signal) => new Promise((resolve) => calls.push({ sample, signal, answer: () => resolve(previewSample(spec, sample)) })),
+    );
+    try {
+      const line = (n: number) => `<2024/03/14 08:00:0${n}> {W} line ${n}`;
+      draft.load({ ...BRACES, sample: line(1) });
+      flushSync();
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS - 50);
+      draft.sample = `${line(1)}\n\n${line(2)}`;
+      flushSync();
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS - 50);
+      expect(calls).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(50);
+      // One preview, of the lines as they were when typing paused (empty lines left out).
+      expect(calls.map((c) => c.sample)).toEqual([[line(1), line(2)]]);
+
+      draft.sample = line(3);
+      flushSync();
+      expect(calls[0].signal.aborted).toBe(true);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+      expect(calls.map((c) => c.sample)).toEqual([[line(1), line(2)], [line(3)]]);
+      // The superseded preview answers late, after the current one: its answer is not shown.
+      calls[1].answer();
+      await vi.advanceTimersByTimeAsync(0);
+      calls[0].answer();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(draft.preview?.lines.map((l) => l.line)).toEqual([line(3)]);
+      expect(draft.preview?.matched).toBe(1);
+      expect(draft.detection).toBe('Detection picks this format on these lines (100%).');
+      // The time limit of the superseded preview does not touch the current one.
+      await vi.advanceTimersByTimeAsync(PREVIEW_TIME_LIMIT_MS);
+      expect(draft.timedOut).toBe(false);
+      expect(draft.preview?.lines.map((l) => l.line)).toEqual([line(3)]);
+    } finally {
+      draft.dispose();
+      vi.useRealTimers();
+    }
   });
 
   it('makes an id from the name until one is typed, and keeps only the previewed sample lines', () => {

@@ -15,7 +15,7 @@ import { fields, levelFromMessage, levelOf } from './fields.ts';
 import { formatById } from './registry.ts';
 import { d2, d4, isDigit } from './scan.ts';
 import { civil, cursor, fraction, isoAt, monthAt, validDate, yearless, zone } from './time.ts';
-import { createParseContext, type LogFormat, type ParsedFields } from './types.ts';
+import { createParseContext, type LogFormat, type ParseContext, type ParsedFields } from './types.ts';
 
 export interface CustomFormatSpec {
   id: string;
@@ -40,9 +40,11 @@ export interface FormatIssue {
   message: string;
 }
 
-const KEYS = ['id', 'name', 'pattern', 'timestampLayout', 'multiline', 'description', 'sample'];
+/** The keys of a spec; any other is refused. */
+export const SPEC_KEYS = ['id', 'name', 'pattern', 'timestampLayout', 'multiline', 'description', 'sample'] as const;
 const ROLE_GROUPS = new Set(['timestamp', 'level', 'message', 'component', 'pid', 'thread']);
-const ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
+/** What a format id may be (built-in ids are of the same shape). */
+export const FORMAT_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
 
 /** Parses a timestamp's text into epoch ms, null when it does not fit. */
 export type TimestampReader = (text: string, ctx: TimestampContext) => number | null;
@@ -217,6 +219,19 @@ function groupNames(pattern: string): string[] {
  * key (under `path`, e.g. `customFormats[2]`) and a reason a user understands.
  */
 export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat, FormatIssue[]> {
+  const compiled = compile(spec, path);
+  return compiled.ok ? { ok: true, value: compiled.value.format } : compiled;
+}
+
+/** A built format with its parts, for a preview that wants the match itself (its timestamp text). */
+interface CompiledFormat {
+  format: LogFormat;
+  regex: RegExp;
+  /** The fields of a line whose first line `m` is the match of. */
+  fieldsOf(m: RegExpExecArray, line: string, ctx: ParseContext): ParsedFields;
+}
+
+function compile(spec: unknown, path: string): Result<CompiledFormat, FormatIssue[]> {
   const at = (key: string) => (path ? `${path}.${key}` : key);
   const issues: FormatIssue[] = [];
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
@@ -224,7 +239,7 @@ export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat,
   }
   const s = spec as Record<string, unknown>;
   for (const key of Object.keys(s)) {
-    if (!KEYS.includes(key)) issues.push({ path: at(key), message: `unknown key (known: ${KEYS.join(', ')})` });
+    if (!(SPEC_KEYS as readonly string[]).includes(key)) issues.push({ path: at(key), message: `unknown key (known: ${SPEC_KEYS.join(', ')})` });
   }
   const string = (key: string, required: boolean): string | undefined => {
     const value = s[key];
@@ -236,7 +251,7 @@ export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat,
     return value;
   };
   const id = string('id', true);
-  if (id !== undefined && !ID.test(id)) {
+  if (id !== undefined && !FORMAT_ID.test(id)) {
     issues.push({ path: at('id'), message: 'letters, digits, "_", "." and "-" only, starting with a letter or digit (at most 64)' });
   } else if (id !== undefined && formatById(id) !== undefined) {
     issues.push({ path: at('id'), message: `"${id}" is a built-in format; choose another id` });
@@ -273,6 +288,26 @@ export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat,
   const re = regex;
   const extraNames = names.filter((group) => !ROLE_GROUPS.has(group));
   const hasMessage = names.includes('message');
+  const fieldsOf = (m: RegExpExecArray, line: string, ctx: ParseContext): ParsedFields => {
+    const first = m.input;
+    const g = m.groups ?? {};
+    let message = hasMessage ? (g.message ?? '') : first;
+    if (line.length > first.length) message += line.slice(first.length);
+    const raw = g.level;
+    const timestamp = reader !== undefined && g.timestamp !== undefined ? reader(g.timestamp, ctx.time) : null;
+    let extra: Record<string, string | number> | undefined;
+    for (const key of extraNames) if (g[key] !== undefined) (extra ??= {})[key] = g[key];
+    return fields(
+      timestamp,
+      raw === undefined ? levelFromMessage(message) : levelOf(raw),
+      raw ?? null,
+      g.component ?? null,
+      g.pid ?? null,
+      g.thread ?? null,
+      message,
+      extra,
+    );
+  };
   const format: LogFormat = {
     id,
     name,
@@ -283,37 +318,21 @@ export function compileCustomFormat(spec: unknown, path = ''): Result<LogFormat,
     parse(line, ctx) {
       // A joined entry: match its first line; the lines after it belong to the message.
       const newline = line.indexOf('\n');
-      const first = newline < 0 ? line : line.slice(0, newline);
-      const m = re.exec(first);
-      if (m === null) return null;
-      const g = m.groups ?? {};
-      let message = hasMessage ? (g.message ?? '') : first;
-      if (newline >= 0) message += line.slice(newline);
-      const raw = g.level;
-      const timestamp = reader !== undefined && g.timestamp !== undefined ? reader(g.timestamp, ctx.time) : null;
-      let extra: Record<string, string | number> | undefined;
-      for (const key of extraNames) if (g[key] !== undefined) (extra ??= {})[key] = g[key];
-      return fields(
-        timestamp,
-        raw === undefined ? levelFromMessage(message) : levelOf(raw),
-        raw ?? null,
-        g.component ?? null,
-        g.pid ?? null,
-        g.thread ?? null,
-        message,
-        extra,
-      );
+      const m = re.exec(newline < 0 ? line : line.slice(0, newline));
+      return m === null ? null : fieldsOf(m, line, ctx);
     },
   };
-  return { ok: true, value: format };
+  return { ok: true, value: { format, regex: re, fieldsOf } };
 }
 
 /**
  * A user's list of formats, as a run gets it: each spec is checked on its own; a bad one is
  * left out with its issues (under `customFormats[i]`), never failing the others or the run.
  */
-export function compileCustomFormats(specs: readonly unknown[]): { formats: LogFormat[]; issues: FormatIssue[] } {
+export function compileCustomFormats(specs: readonly unknown[]): { formats: LogFormat[]; accepted: number[]; issues: FormatIssue[] } {
   const formats: LogFormat[] = [];
+  /** The index in `specs` of each format. */
+  const accepted: number[] = [];
   const issues: FormatIssue[] = [];
   specs.forEach((spec, i) => {
     const path = `customFormats[${i}]`;
@@ -321,9 +340,12 @@ export function compileCustomFormats(specs: readonly unknown[]): { formats: LogF
     if (!compiled.ok) issues.push(...compiled.error);
     else if (formats.some((format) => format.id === compiled.value.id)) {
       issues.push({ path: `${path}.id`, message: `"${compiled.value.id}" is the id of an earlier custom format` });
-    } else formats.push(compiled.value);
+    } else {
+      formats.push(compiled.value);
+      accepted.push(i);
+    }
   });
-  return { formats, issues };
+  return { formats, accepted, issues };
 }
 
 /** What a format makes of one sample line. */
@@ -350,26 +372,27 @@ export const PREVIEW_MAX_LINES = 50;
  * it does not fit. Lines are read one by one, as headers (a joined entry's first line).
  */
 export function previewCustomFormat(spec: unknown, sample: readonly string[]): Result<FormatPreview, FormatIssue[]> {
-  const compiled = compileCustomFormat(spec);
+  const compiled = compile(spec, '');
   if (!compiled.ok) return compiled;
-  const format = compiled.value;
-  const { pattern, timestampLayout } = spec as CustomFormatSpec;
-  const regex = new RegExp(pattern);
+  const { format, regex, fieldsOf } = compiled.value;
+  const { timestampLayout } = spec as CustomFormatSpec;
   const ctx = createParseContext();
   const lines: LinePreview[] = [];
   let matched = 0;
   for (const line of sample) {
     if (line.trim() === '') continue;
     if (lines.length === PREVIEW_MAX_LINES) break;
-    const fields = format.parse(line, ctx);
+    // Matched once: the match gives the fields and the timestamp's text alike.
+    const m = regex.exec(line);
+    const fields = m === null ? null : fieldsOf(m, line, ctx);
     let problem: string | null = null;
-    if (fields === null) {
+    if (m === null || fields === null) {
       problem = format.hasHeaders
         ? 'does not match the pattern: in a run it joins the entry above (multi-line)'
         : 'does not match the pattern: in a run it is counted as not fitting';
     } else {
       matched++;
-      const stamp = regex.exec(line)?.groups?.timestamp;
+      const stamp = m.groups?.timestamp;
       if (stamp !== undefined && fields.timestamp === null) {
         problem = `timestamp "${stamp}" does not fit the layout ${timestampLayout ? `"${timestampLayout}"` : 'auto'}`;
       }
