@@ -43,6 +43,8 @@ export type { StorageStatus } from './persist.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export type { AnyReport } from '../engine/report/report.ts';
 export { parseReport, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
+// Log text as the views show it: terminal escapes dropped, invisible controls made visible.
+export { visibleText } from '../engine/report/index.ts';
 export { initialSnapshot } from '../engine/snapshot.ts';
 
 const FORCE_STOPPED_STORAGE = 'The engine was stopped: the history keeps this run as interrupted, as of its last checkpoint.';
