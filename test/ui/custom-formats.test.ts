@@ -63,6 +63,9 @@ const preview = () => screen.getByRole('region', { name: 'Preview' });
 describe('the custom format editor', () => {
   it('shows live what each sample line becomes, or why it does not fit', async () => {
     panel();
+    // Empty, it says what to do, not what to fix.
+    expect(within(preview()).getByText(/^Give the format a name and a pattern, and paste sample lines/)).toBeTruthy();
+    expect(within(preview()).queryByText(/Fix the problems/)).toBeNull();
     await type('Name', 'Braces');
     expect((screen.getByLabelText('Id') as HTMLInputElement).value).toBe('braces');
     await type('Pattern', BRACES.pattern);
