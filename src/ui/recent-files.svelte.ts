@@ -71,11 +71,12 @@ export class RecentFiles {
   /** Puts a file just opened from `handle` first in the list (once: the same file opened again moves up). */
   async remember(handle: FileSystemFileHandle, file: File): Promise<void> {
     await this.ready;
-    const before = this.list;
+    // Read again: another tab may have opened files since this one loaded the list.
+    const before = (await this.storage?.loadRecentFiles().catch(() => null)) ?? this.list;
     const same = await Promise.all(before.map((entry) => sameFile(entry.handle, handle)));
     const repeated = new Set(before.filter((_, i) => same[i]));
     const entry: RecentFile = { name: file.name, size: file.size, lastOpened: new Date().toISOString(), handle };
-    await this.save(withRecentFile(this.list, entry, (other) => repeated.has(other)));
+    await this.save(withRecentFile(before, entry, (other) => repeated.has(other)));
   }
 
   /**

@@ -244,4 +244,18 @@ describe('Recent files', () => {
     expect(later.list).toHaveLength(MAX_RECENT_FILES);
     expect(later.list[0]).toMatchObject({ name: `f${MAX_RECENT_FILES + 1}.log`, size: MAX_RECENT_FILES + 1 });
   });
+
+  it('two tabs opening files keep both in the list', async () => {
+    const factory = new IDBFactory();
+    const open = () => new Library({ open: (h) => openLinesightDB({ ...h, factory }), persist: async () => false, isLive: async () => false });
+    const handle = (name: string) => ({ kind: 'file', name }) as unknown as FileSystemFileHandle;
+    const [one, two] = [new RecentFiles(open()), new RecentFiles(open())];
+    await Promise.all([one.ready, two.ready]);
+    await one.remember(handle('a.log'), new File(['a'], 'a.log'));
+    await two.remember(handle('b.log'), new File(['b'], 'b.log'));
+    expect(two.list.map((e) => e.name)).toEqual(['b.log', 'a.log']);
+    const later = new RecentFiles(open());
+    await later.ready;
+    expect(later.list.map((e) => e.name)).toEqual(['b.log', 'a.log']);
+  });
 });
