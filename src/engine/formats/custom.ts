@@ -9,12 +9,12 @@
  * other named group goes to `extra`. Without a `message` group the whole line is the message;
  * without a `level` group the level is read from the message.
  */
-import { extractTimestamp, type TimestampContext } from '../metrics/timestamps.ts';
+import { extractTimestamp, fractionMs, type TimestampContext } from '../metrics/timestamps.ts';
 import type { Result } from '../types.ts';
 import { fields, levelFromMessage, levelOf } from './fields.ts';
 import { formatById } from './registry.ts';
 import { d2, d4, isDigit } from './scan.ts';
-import { civil, cursor, fraction, isoAt, monthAt, validDate, yearless, zone } from './time.ts';
+import { civil, cursor, isoAt, monthAt, validDate, yearless, zone } from './time.ts';
 import { createParseContext, type LogFormat, type ParseContext, type ParsedFields } from './types.ts';
 
 export interface CustomFormatSpec {
@@ -176,7 +176,7 @@ function readLayout(steps: readonly Step[], s: string, ctx: TimestampContext): n
         continue;
       case Token.Fraction:
         if (!isDigit(s.charCodeAt(i))) return null;
-        ms = fraction(s, i);
+        ms = fractionMs(s, i, cursor);
         i = cursor.pos;
         continue;
       case Token.Zone:

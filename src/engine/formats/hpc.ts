@@ -1,7 +1,8 @@
 /** Supercomputer logs: Blue Gene/L RAS (BGL) and the Los Alamos HPC system logs (Loghub). */
 import { fields, levelFromMessage, levelWord, rest } from './fields.ts';
 import { digitsEnd, isDigit, skipSpaces, tokenEnd } from './scan.ts';
-import { fraction } from './time.ts';
+import { fractionMs } from '../metrics/timestamps.ts';
+import { cursor } from './time.ts';
 import type { LogFormat, ParsedFields } from './types.ts';
 
 /** Token boundaries read by `tokens` (start, end pairs), reused: no allocation per line. */
@@ -48,7 +49,7 @@ function parseBgl(s: string): ParsedFields | null {
   const level = levelWord(levelRaw);
   if (level === 'UNKNOWN') return null;
   let ms = Number(token(s, 1)) * 1000;
-  if (s.charCodeAt(time + 19) === 46) ms += fraction(s, time + 20);
+  if (s.charCodeAt(time + 19) === 46) ms += fractionMs(s, time + 20, cursor);
   const label = token(s, 0);
   const extra: Record<string, string | number> = { node: token(s, 3), type: token(s, 6) };
   if (label !== '-') extra.label = label;

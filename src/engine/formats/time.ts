@@ -5,19 +5,15 @@
  * "not here". Where a sub-parse ended (and the zone it read) is left in `cursor`, as
  * metrics/timestamps.ts does with its scratch object: module-level lets cost far more in V8.
  */
-import { daysFromCivil, monthAt, yearless, type TimestampContext } from '../metrics/timestamps.ts';
+import { daysFromCivil, fractionMs, monthAt, validDate, yearless, type TimestampContext } from '../metrics/timestamps.ts';
 import { d2, d4, isDigit } from './scan.ts';
 
 export const cursor = { pos: 0, zone: NaN };
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-export function validDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month]) return false;
-  return month !== 2 || day < 29 || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-}
+export { validDate };
 
 /**
  * `HH:mm:ss` with an optional fraction after `.` or `,` (any number of digits, truncated to ms):
@@ -34,23 +30,10 @@ export function clock(s: string, i: number): number {
   let j = i + 8;
   const f = s.charCodeAt(j);
   if ((f === 46 || f === 44) && isDigit(s.charCodeAt(j + 1))) {
-    ms += fraction(s, j + 1);
+    ms += fractionMs(s, j + 1, cursor);
     j = cursor.pos;
   }
   cursor.pos = j;
-  return ms;
-}
-
-/** The first three digits of a fraction as ms; `cursor.pos` goes past all its digits. */
-export function fraction(s: string, i: number): number {
-  let ms = 0;
-  let k = 0;
-  while (isDigit(s.charCodeAt(i + k))) {
-    if (k < 3) ms = ms * 10 + (s.charCodeAt(i + k) - 48);
-    k++;
-  }
-  for (let p = k; p < 3; p++) ms *= 10;
-  cursor.pos = i + k;
   return ms;
 }
 

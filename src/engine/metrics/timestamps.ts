@@ -22,6 +22,7 @@
  * more than a day (Dec 31 → Jan 1), not when a late line steps back a little across a month
  * boundary. Sub-millisecond digits are truncated. Two-digit years are 2000–2069 or 1970–1999.
  */
+import { d2, d4, isDigit } from '../formats/scan.ts';
 
 export interface TimestampContext {
   /** The year of year-less layouts (syslog, Android, Proxifier); moves on at a year's end. */
@@ -151,13 +152,13 @@ const scratch = { pos: 0, zoneMinutes: NaN };
 
 /** `YYYY-MM-DD[T| |-]HH:MM:SS[.frac][zone]`; date separators `-`, `/`, `.`. */
 function parseIso(s: string, i: number, ctx: TimestampContext): number {
-  const year = digits4(s, i);
+  const year = d4(s, i);
   if (year < 0) return NaN;
   const sep = s.charCodeAt(i + 4);
   if (sep !== 45 && sep !== 47 && sep !== 46) return NaN;
-  const month = digits2(s, i + 5);
+  const month = d2(s, i + 5);
   if (s.charCodeAt(i + 7) !== sep) return NaN;
-  const day = digits2(s, i + 8);
+  const day = d2(s, i + 8);
   if (!validDate(year, month, day)) return NaN;
   const t = s.charCodeAt(i + 10);
   // 'T', ' ', or BGL's '-' before a dotted time
@@ -171,12 +172,12 @@ function parseIso(s: string, i: number, ctx: TimestampContext): number {
 /** HDFS: `yyMMdd HHmmss`. */
 function parseYymmdd(s: string, i: number, ctx: TimestampContext): number {
   if (s.charCodeAt(i + 6) !== 32) return NaN;
-  const yy = digits2(s, i);
-  const month = digits2(s, i + 2);
-  const day = digits2(s, i + 4);
-  const h = digits2(s, i + 7);
-  const m = digits2(s, i + 9);
-  const sec = digits2(s, i + 11);
+  const yy = d2(s, i);
+  const month = d2(s, i + 2);
+  const day = d2(s, i + 4);
+  const h = d2(s, i + 7);
+  const m = d2(s, i + 9);
+  const sec = d2(s, i + 11);
   if (yy < 0 || h < 0 || m < 0 || sec < 0 || isDigit(s.charCodeAt(i + 13))) return NaN;
   const year = twoDigitYear(yy);
   if (!validDate(year, month, day) || h > 23 || m > 59 || sec > 60) return NaN;
@@ -187,9 +188,9 @@ function parseYymmdd(s: string, i: number, ctx: TimestampContext): number {
 /** log4j `yy/MM/dd HH:mm:ss`. */
 function parseYySlash(s: string, i: number, ctx: TimestampContext): number {
   if (s.charCodeAt(i + 2) !== 47 || s.charCodeAt(i + 5) !== 47) return NaN;
-  const yy = digits2(s, i);
-  const month = digits2(s, i + 3);
-  const day = digits2(s, i + 6);
+  const yy = d2(s, i);
+  const month = d2(s, i + 3);
+  const day = d2(s, i + 6);
   const t = s.charCodeAt(i + 8);
   if (yy < 0 || (t !== 32 && t !== 84)) return NaN;
   const year = twoDigitYear(yy);
@@ -204,8 +205,8 @@ function parseYySlash(s: string, i: number, ctx: TimestampContext): number {
 function parseMonthDay(s: string, i: number, ctx: TimestampContext): number {
   const sep = s.charCodeAt(i + 2);
   if ((sep !== 45 && sep !== 46 && sep !== 47) || isDigit(s.charCodeAt(i - 1))) return NaN;
-  const month = digits2(s, i);
-  const day = digits2(s, i + 3);
+  const month = d2(s, i);
+  const day = d2(s, i + 3);
   if (s.charCodeAt(i + 5) !== 32 || !validDate(2000, month, day)) return NaN;
   const ms = parseTime(s, i + 6);
   if (ms < 0) return NaN;
@@ -239,7 +240,7 @@ function parseSyslog(s: string, i: number, ctx: TimestampContext): number {
   j = scratch.pos;
   scratch.zoneMinutes = NaN;
   if (s.charCodeAt(j) === 32) {
-    const year = digits4(s, j + 1);
+    const year = d4(s, j + 1);
     if (year >= 0 && !isDigit(s.charCodeAt(j + 5))) {
       if (!validDate(year, month, day)) return NaN;
       return toEpoch(year, month, day, ms, ctx);
@@ -259,7 +260,7 @@ function parseEpoch(s: string, i: number): number {
     if (value < 1e9 || value > MAX_EPOCH_S) return NaN;
     ms = value * 1000;
     if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
-      ms += fractionMs(s, j + 1);
+      ms += fractionMs(s, j + 1, scratch);
       j = scratch.pos;
     }
   } else if (n === 13) {
@@ -273,12 +274,12 @@ function parseEpoch(s: string, i: number): number {
 
 /** `dd/Mon/yyyy:HH:mm:ss zone` (Apache access), `dd-Mon-yyyy HH:mm:ss.SSS`, `dd Mon yyyy HH:mm:ss`. */
 function parseDmy(s: string, i: number, ctx: TimestampContext): number {
-  const day = digits2(s, i);
+  const day = d2(s, i);
   const sep = s.charCodeAt(i + 2);
   if (day < 0 || (sep !== 47 && sep !== 45 && sep !== 32)) return NaN;
   const month = monthAt(s, i + 3);
   if (month === 0 || s.charCodeAt(i + 6) !== sep) return NaN;
-  const year = digits4(s, i + 7);
+  const year = d4(s, i + 7);
   const t = s.charCodeAt(i + 11);
   if (year < 0 || (t !== 58 && t !== 32) || !validDate(year, month, day)) return NaN;
   const ms = parseTime(s, i + 12);
@@ -289,22 +290,25 @@ function parseDmy(s: string, i: number, ctx: TimestampContext): number {
 
 /** `HH:mm:ss[.frac|,frac]` (or dotted `HH.mm.ss`): ms of the day, -1 if absent; sets `scratch.pos`. */
 function parseTime(s: string, i: number): number {
-  const h = digits2(s, i);
+  const h = d2(s, i);
   const sep = s.charCodeAt(i + 2);
   if (h < 0 || h > 23 || (sep !== 58 && sep !== 46)) return -1;
-  const m = digits2(s, i + 3);
+  const m = d2(s, i + 3);
   if (m < 0 || m > 59 || s.charCodeAt(i + 5) !== sep) return -1;
-  const sec = digits2(s, i + 6);
+  const sec = d2(s, i + 6);
   if (sec < 0 || sec > 60 || isDigit(s.charCodeAt(i + 8))) return -1;
   let ms = ((h * 60 + m) * 60 + sec) * 1000;
   scratch.pos = i + 8;
   const f = s.charCodeAt(scratch.pos);
-  if ((f === 46 || f === 44) && isDigit(s.charCodeAt(scratch.pos + 1))) ms += fractionMs(s, scratch.pos + 1);
+  if ((f === 46 || f === 44) && isDigit(s.charCodeAt(scratch.pos + 1))) ms += fractionMs(s, scratch.pos + 1, scratch);
   return ms;
 }
 
-/** The first three digits of a fraction as ms; consumes all its digits (sets `scratch.pos`). */
-function fractionMs(s: string, i: number): number {
+/**
+ * The first three digits of a fraction as ms; consumes all its digits: `end.pos` goes past them
+ * (this module's scratch, or formats/' cursor). Shared with formats/.
+ */
+export function fractionMs(s: string, i: number, end: { pos: number }): number {
   let ms = 0;
   let k = 0;
   while (isDigit(s.charCodeAt(i + k))) {
@@ -312,7 +316,7 @@ function fractionMs(s: string, i: number): number {
     k++;
   }
   for (let p = k; p < 3; p++) ms *= 10;
-  scratch.pos = i + k;
+  end.pos = i + k;
   return ms;
 }
 
@@ -338,15 +342,15 @@ function parseZone(s: string, i: number): void {
     }
   }
   if (c !== 43 && c !== 45) return;
-  const h = digits2(s, i + 1);
+  const h = d2(s, i + 1);
   if (h < 0 || h > 14) return;
   let m = 0;
   let next: number;
   if (s.charCodeAt(i + 3) === 58) {
-    m = digits2(s, i + 4);
+    m = d2(s, i + 4);
     next = i + 6;
   } else if (isDigit(s.charCodeAt(i + 3))) {
-    m = digits2(s, i + 3);
+    m = d2(s, i + 3);
     next = i + 5;
   } else {
     if (spaced) return; // " -07" is too easily a field ("- 12 ..."): require minutes after a space
@@ -401,7 +405,8 @@ function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-function validDate(year: number, month: number, day: number): boolean {
+/** A calendar date that exists (Feb 29 in leap years only). Shared with formats/. */
+export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month]) return false;
   return month !== 2 || day < 29 || isLeap(year);
 }
@@ -432,10 +437,6 @@ function isDelimiter(c: number): boolean {
   return false;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -443,18 +444,6 @@ function isLetter(c: number): boolean {
 function digit(s: string, i: number): number {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57 ? c - 48 : -1;
-}
-
-function digits2(s: string, i: number): number {
-  const a = s.charCodeAt(i);
-  const b = s.charCodeAt(i + 1);
-  return a >= 48 && a <= 57 && b >= 48 && b <= 57 ? (a - 48) * 10 + (b - 48) : -1;
-}
-
-function digits4(s: string, i: number): number {
-  const hi = digits2(s, i);
-  const lo = digits2(s, i + 2);
-  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
 }
 
 /** Length of the run of digits at i (capped at 14: longer runs are no timestamp we know). */
