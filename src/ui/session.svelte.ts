@@ -215,6 +215,16 @@ export class Session {
     }
   }
 
+  /** What `read` gives, or null once the notice says `name` could not be read. */
+  private async readOrSay<T>(name: string, read: () => Promise<T>): Promise<T | null> {
+    try {
+      return await read();
+    } catch (error) {
+      this.notice = `${name} could not be read: ${errorText(error)}`;
+      return null;
+    }
+  }
+
   /**
    * Opens a file however it came (dropped, picked, from the operating system or Recent files): a
    * Linesight report is shown read-only, anything else runs as a log (see isReportFile).
@@ -230,13 +240,8 @@ export class Session {
 
   /** Opens the file of a handle (the file picker, launchQueue) and keeps it in Recent files. */
   async openHandle(handle: FileSystemFileHandle): Promise<void> {
-    let file: File;
-    try {
-      file = await handle.getFile();
-    } catch (error) {
-      this.notice = `${handle.name} could not be read: ${errorText(error)}`;
-      return;
-    }
+    const file = await this.readOrSay(handle.name, () => handle.getFile());
+    if (file === null) return;
     void this.recent.remember(handle, file);
     await this.openFile(file);
   }
@@ -496,13 +501,8 @@ export class Session {
   }
 
   async importPipeline(file: File): Promise<boolean> {
-    let text: string;
-    try {
-      text = await file.text();
-    } catch (error) {
-      this.notice = `${file.name} could not be read: ${errorText(error)}`;
-      return false;
-    }
+    const text = await this.readOrSay(file.name, () => file.text());
+    if (text === null) return false;
     return this.applyPipeline(text, file.name);
   }
 
@@ -559,14 +559,8 @@ export class Session {
    */
   async importReport(file: File): Promise<boolean> {
     const ticket = ++this.storedTicket;
-    let text: string;
-    try {
-      text = await file.text();
-    } catch (error) {
-      this.notice = `${file.name} could not be read: ${errorText(error)}`;
-      return false;
-    }
-    if (ticket !== this.storedTicket) return false;
+    const text = await this.readOrSay(file.name, () => file.text());
+    if (text === null || ticket !== this.storedTicket) return false;
     const parsed = parseReport(text);
     if (!parsed.ok) {
       this.notice = `${file.name} cannot be imported: ${parsed.error}`;
