@@ -95,6 +95,27 @@ export interface RunSnapshot {
   message?: string;
 }
 
+/** A processor's stats before it has seen a line. */
+export function initialProcessorStats(id: string, type: string, onError: ErrorPolicy = 'drop'): ProcessorStats {
+  return {
+    id,
+    type,
+    linesIn: 0,
+    linesOut: 0,
+    dropped: 0,
+    errors: 0,
+    timeMs: 0,
+    circuit: 'closed',
+    circuitOpenings: 0,
+    errorPolicy: onError,
+    bypassed: 0,
+    p50Us: 0,
+    p95Us: 0,
+    p99Us: 0,
+    utilization: 0,
+  };
+}
+
 /**
  * A run's state before its first update: every processor at zero, so a table can list the
  * pipeline at once (and a run stopped before any update still has a shape).
@@ -116,23 +137,7 @@ export function initialSnapshot(
     linesPerSec: 0,
     bytesPerSec: 0,
     etaMs: null,
-    processors: processors.map(({ id, type, onError }) => ({
-      id,
-      type,
-      linesIn: 0,
-      linesOut: 0,
-      dropped: 0,
-      errors: 0,
-      timeMs: 0,
-      circuit: 'closed',
-      circuitOpenings: 0,
-      errorPolicy: onError ?? 'drop',
-      bypassed: 0,
-      p50Us: 0,
-      p95Us: 0,
-      p99Us: 0,
-      utilization: 0,
-    })),
+    processors: processors.map(({ id, type, onError }) => initialProcessorStats(id, type, onError)),
     totals: { linesIn: 0, linesOut: 0, dropped: 0, errors: 0 },
     input: { compression: 'none', decodedBytes: 0, truncatedLines: 0, invalidUtf8Lines: 0, maxLineBytes: 0 },
     counters: [],

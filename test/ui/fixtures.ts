@@ -1,3 +1,4 @@
+import { initialProcessorStats } from '../../src/engine/snapshot.ts';
 import type {
   ErrorsSection,
   EventsSection,
@@ -10,24 +11,7 @@ import type {
 } from '../../src/worker/client.ts';
 
 export function stats(id: string, type: string, counts: Partial<ProcessorStats> = {}): ProcessorStats {
-  return {
-    id,
-    type,
-    linesIn: 0,
-    linesOut: 0,
-    dropped: 0,
-    errors: 0,
-    timeMs: 0,
-    circuit: 'closed',
-    circuitOpenings: 0,
-    errorPolicy: 'drop',
-    bypassed: 0,
-    p50Us: 0,
-    p95Us: 0,
-    p99Us: 0,
-    utilization: 0,
-    ...counts,
-  };
+  return { ...initialProcessorStats(id, type), ...counts };
 }
 
 /** A snapshot of a run a third of the way through a 3 MB file, with fields overridable. */
