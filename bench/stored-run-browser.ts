@@ -14,29 +14,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBuiltApp, median } from './browser-app.ts';
+import { JSON_ROUTED_BY_LEVEL as PIPELINE } from '../test/fixtures/pipelines.ts';
 
 const CAPS = { traces: 10_000, errors: 1_000, events: 5_000 };
 const LINES = 14_000;
-
-/** The e2e history test's pipeline: parse JSON, then route by level to counters. */
-const PIPELINE = {
-  processors: [
-    { type: 'json', id: 'parse', circuit: false },
-    { type: 'level', id: 'level' },
-    {
-      type: 'router',
-      id: 'start',
-      routes: [
-        { branch: 'warn', levels: ['WARN'], next: 'warn_counter' },
-        { branch: 'error', levels: ['ERROR', 'FATAL'], next: 'error_counter' },
-      ],
-      default: 'general',
-    },
-    { type: 'counter', id: 'warn_counter', by: 'level' },
-    { type: 'counter', id: 'error_counter', by: 'level' },
-    { type: 'counter', id: 'general', by: 'level' },
-  ],
-};
 
 /** JSON lines of every level, every other one plain text that `parse` fails on: 7,000 errors, as many error events. */
 function mixedLines(count: number): string {

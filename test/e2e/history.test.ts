@@ -23,6 +23,7 @@ import {
   waitForRunEnd,
   writeStreamed,
 } from './helpers.ts';
+import { JSON_ROUTED_BY_LEVEL as PIPELINE } from '../fixtures/pipelines.ts';
 
 const MiB = 1 << 20;
 
@@ -37,25 +38,6 @@ function mixedLines(count: number, badEvery = 7): string[] {
   return lines;
 }
 const badLines = (count: number) => mixedLines(count).filter((l) => !l.startsWith('{')).length;
-
-const PIPELINE = {
-  processors: [
-    { type: 'json', id: 'parse', circuit: false },
-    { type: 'level', id: 'level' },
-    {
-      type: 'router',
-      id: 'start',
-      routes: [
-        { branch: 'warn', levels: ['WARN'], next: 'warn_counter' },
-        { branch: 'error', levels: ['ERROR', 'FATAL'], next: 'error_counter' },
-      ],
-      default: 'general',
-    },
-    { type: 'counter', id: 'warn_counter', by: 'level' },
-    { type: 'counter', id: 'error_counter', by: 'level' },
-    { type: 'counter', id: 'general', by: 'level' },
-  ],
-};
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let app: AppSession | undefined;

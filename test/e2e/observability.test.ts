@@ -24,6 +24,7 @@ import {
   tempDir,
   waitForRunEnd,
 } from './helpers.ts';
+import { JSON_ROUTED_BY_LEVEL as PIPELINE } from '../fixtures/pipelines.ts';
 
 const LOG_NAME = 'mixed.log';
 const LINE_COUNT = 240;
@@ -93,25 +94,6 @@ function analyse(lines: string[]): LineFacts[] {
   });
 }
 
-const PIPELINE = {
-  processors: [
-    // No circuit: every bad line must reach the error log.
-    { type: 'json', id: 'parse', circuit: false },
-    { type: 'level', id: 'level' },
-    {
-      type: 'router',
-      id: 'start',
-      routes: [
-        { branch: 'warn', levels: ['WARN'], next: 'warn_counter' },
-        { branch: 'error', levels: ['ERROR', 'FATAL'], next: 'error_counter' },
-      ],
-      default: 'general',
-    },
-    { type: 'counter', id: 'warn_counter', by: 'level' },
-    { type: 'counter', id: 'error_counter', by: 'level' },
-    { type: 'counter', id: 'general', by: 'level' },
-  ],
-};
 const PROCESSOR_TYPES: [string, string][] = PIPELINE.processors.map((p) => [p.id, p.type]);
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
