@@ -10,37 +10,21 @@
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
-import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBuiltApp, median } from './browser-app.ts';
-import { writeLog } from './generate.ts';
+import { COST_PIPELINE, costBenchArgs } from './cost-bench.ts';
 
-const PIPELINE = {
-  processors: [
-    { type: 'level', id: 'level' },
-    { type: 'router', id: 'start', routes: [{ branch: 'problems', levels: ['WARN', 'ERROR', 'FATAL'], next: 'problems' }], default: 'rest' },
-    { type: 'counter', id: 'problems', by: 'pattern', pattern: '\\] (\\S+):' },
-    { type: 'filter', id: 'rest', pattern: 'GET|POST' },
-  ],
-};
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
-  const file = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'bench/data/app-200MB.log');
-  if (!existsSync(file)) {
-    console.log(`generating ${file} (200 MB)...`);
-    await writeLog(file, { bytes: 200e6, seed: 1 });
-  }
+  const { file, runs } = await costBenchArgs(process.argv.slice(2));
   const app = await launchBuiltApp();
   try {
     const context = await app.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(app.url, { waitUntil: 'networkidle' });
     const pipelineFile = join(app.dir, 'bench-pipeline.json');
-    await writeFile(pipelineFile, JSON.stringify(PIPELINE));
+    await writeFile(pipelineFile, JSON.stringify(COST_PIPELINE));
     await page.getByLabel('Import pipeline').setInputFiles(pipelineFile);
     await page.getByText('Applied: bench-pipeline.json').waitFor();
     await page.getByRole('checkbox', { name: 'Keep output lines' }).uncheck();

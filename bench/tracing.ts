@@ -5,31 +5,15 @@
  *   npm run bench:tracing                      # bench/data/app-200MB.log (generated if missing)
  *   npm run bench:tracing -- FILE --runs 5
  */
-import { existsSync } from 'node:fs';
 import { formatIssues, parsePipeline } from '../src/engine/pipeline/config.ts';
 import { runLog, type RunOptions } from '../src/engine/run.ts';
 import { fileSource } from './file-source.ts';
-import { writeLog } from './generate.ts';
+import { COST_PIPELINE, costBenchArgs } from './cost-bench.ts';
 
-const PIPELINE = {
-  processors: [
-    { type: 'level', id: 'level' },
-    { type: 'router', id: 'start', routes: [{ branch: 'problems', levels: ['WARN', 'ERROR', 'FATAL'], next: 'problems' }], default: 'rest' },
-    { type: 'counter', id: 'problems', by: 'pattern', pattern: '\\] (\\S+):' },
-    { type: 'filter', id: 'rest', pattern: 'GET|POST' },
-  ],
-};
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'bench/data/app-200MB.log';
-  if (!existsSync(file)) {
-    console.log(`generating ${file} (200 MB)...`);
-    await writeLog(file, { bytes: 200e6, seed: 1 });
-  }
-  const config = parsePipeline(PIPELINE);
+  const { file, runs } = await costBenchArgs(process.argv.slice(2));
+  const config = parsePipeline(COST_PIPELINE);
   if (!config.ok) throw new Error(formatIssues(config.error));
   const source = await fileSource(file);
 
