@@ -34,6 +34,7 @@ export const lineCounter: ProcessorModule = {
     title: 'Line counter',
     description: 'Numbers the lines it sees, rewriting each line with a format.',
     kind: 'map',
+    ordered: 'numbers the lines it sees in file order ({count})',
     params: [
       {
         name: 'format',

@@ -31,6 +31,12 @@ export interface ProcessorDescriptor {
   params: readonly ParamSpec[];
   /** Optional longer notes (Markdown) for the reference, e.g. how a value is derived. */
   details?: string;
+  /**
+   * Why the processor's output depends on the lines before it (numbering, windows, first N), when
+   * it does. A pipeline with such a processor reads its lines in file order on one worker, so its
+   * answer is the one a single pass gives; the others run on the pool over byte ranges.
+   */
+  ordered?: string;
 }
 
 /** Returns the record to pass on (the same object, changed or not), or null to drop it. Throws on error. */
