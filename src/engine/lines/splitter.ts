@@ -1,8 +1,22 @@
 import type { LineBatch } from '../types.ts';
 
+/** What ends a line: LF (with CRLF read as one end), or a lone CR (old Mac files, some devices). */
+export type LineEnd = 'lf' | 'cr';
+
 export interface LineSplitterOptions {
   /** Longest line kept, in bytes (terminator excluded); longer lines are cut. Default 1 MiB. */
   maxLineBytes?: number;
+  /** Default 'lf'; see detectLineEnd. */
+  lineEnd?: LineEnd;
+}
+
+/**
+ * How the lines of a file end, from its first bytes: CR only when there are lone CRs and no LF
+ * at all (a CRLF file has as many LFs as CRs, and a LF file may carry a stray CR in a line).
+ */
+export function detectLineEnd(head: Uint8Array): LineEnd {
+  if (head.indexOf(LF) !== -1) return 'lf';
+  return head.indexOf(CR) !== -1 ? 'cr' : 'lf';
 }
 
 export interface SplitterStats {
@@ -27,7 +41,7 @@ const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 const strict = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
 
 /**
- * Splits a stream of UTF-8 bytes into lines (LF or CRLF), in batches of one chunk's lines.
+ * Splits a stream of UTF-8 bytes into lines (LF or CRLF; or CR in 'cr' mode), in batches of one chunk's lines.
  *
  * Hot path: one indexOf/lastIndexOf to find the span of whole lines in a chunk, one
  * TextDecoder call for that span, one String#split, then a byte check per line to
@@ -42,6 +56,9 @@ const strict = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
  */
 export class LineSplitter {
   private readonly cap: number;
+  /** The byte that ends a line, and the one stripped beside it: LF and a CR before it, or CR and a LF after it. */
+  private readonly eol: number;
+  private readonly crMode: boolean;
   private carry: Uint8Array;
   /** Bytes of the unfinished line held in `carry` (≤ cap + 1). */
   private carryLen = 0;
@@ -59,6 +76,8 @@ export class LineSplitter {
       throw new RangeError(`maxLineBytes must be a positive integer, got ${cap}`);
     }
     this.cap = cap;
+    this.crMode = options.lineEnd === 'cr';
+    this.eol = this.crMode ? CR : LF;
     // Grown on demand: most lines are short, and a splitter per file should not cost 1 MiB up front.
     this.carry = new Uint8Array(Math.min(cap + 1, 4096));
   }
@@ -83,7 +102,8 @@ export class LineSplitter {
     const len = chunk.length;
     this.nBytes += len;
 
-    const first = chunk.indexOf(LF);
+    const eol = this.eol;
+    const first = chunk.indexOf(eol);
     if (first === -1) {
       this.append(chunk, 0, len, base);
       return null;
@@ -94,12 +114,12 @@ export class LineSplitter {
     let start = 0;
     if (this.lineBytes > 0) {
       this.append(chunk, 0, first, base);
-      headOffset = this.lineStart;
       head = this.takeCarried(true);
+      headOffset = this.lineStart;
       start = first + 1;
     }
 
-    const last = chunk.lastIndexOf(LF);
+    const last = chunk.lastIndexOf(eol);
     const h = head === null ? 0 : 1;
     let texts: string[] = [];
     let offsets: Float64Array;
@@ -108,7 +128,7 @@ export class LineSplitter {
       offsets = new Float64Array(h);
     } else {
       const text = lenient.decode(chunk.subarray(start, last));
-      texts = text.split('\n');
+      texts = text.split(this.crMode ? '\r' : '\n');
       offsets = new Float64Array(texts.length + h);
       this.placeLines(chunk, start, texts, offsets, h, base, text.indexOf(REPLACEMENT) !== -1);
     }
@@ -124,9 +144,10 @@ export class LineSplitter {
   /** The last line when the input does not end with a newline, or null. */
   finish(): LineBatch | null {
     if (this.lineBytes === 0) return null;
+    const text = this.takeCarried(false);
     const offsets = new Float64Array(1);
     offsets[0] = this.lineStart;
-    return this.batch([this.takeCarried(false)], offsets);
+    return this.batch([text], offsets);
   }
 
   /**
@@ -151,17 +172,26 @@ export class LineSplitter {
       // A line takes at least as many bytes as UTF-16 units (decoding never expands),
       // and none of its bytes is a LF: so a LF right after tl bytes means the line is
       // exactly tl bytes long, which spares a scan for the common ASCII line.
+      const eol = this.eol;
       let e = p + tl;
-      if (chunk[e] !== LF) e = chunk.indexOf(LF, e);
-      offsets[h + k] = base + p;
+      if (chunk[e] !== eol) e = chunk.indexOf(eol, e);
+      let from = p;
       let end = e;
-      if (e > p && chunk[e - 1] === CR) {
+      if (this.crMode) {
+        // CR mode: the LF of a stray CRLF belongs to the line end before it.
+        if (e > p && chunk[p] === LF) {
+          from = p + 1;
+          t = t.slice(1);
+          texts[k] = t;
+        }
+      } else if (e > p && chunk[e - 1] === CR) {
         end = e - 1;
         t = t.slice(0, tl - 1);
         texts[k] = t;
       }
-      if (end - p > cap || (hasReplacement && t.indexOf(REPLACEMENT) !== -1)) {
-        texts[k] = this.decodeLine(chunk.subarray(p, end), end - p);
+      offsets[h + k] = base + from;
+      if (end - from > cap || (hasReplacement && t.indexOf(REPLACEMENT) !== -1)) {
+        texts[k] = this.decodeLine(chunk.subarray(from, end), end - from);
       }
       p = e + 1;
     }
@@ -193,9 +223,15 @@ export class LineSplitter {
   private takeCarried(terminated: boolean): string {
     const total = this.lineBytes;
     let contentLen = total;
-    // Past cap + 1 bytes the line is too long with or without a "\r", and its last byte is not held.
-    if (terminated && total <= this.cap + 1 && this.carry[total - 1] === CR) contentLen--;
-    const text = this.decodeLine(this.carry, contentLen);
+    let skip = 0;
+    if (this.crMode) {
+      if (total > 0 && this.carry[0] === LF) skip = 1;
+    } else if (terminated && total <= this.cap + 1 && this.carry[total - 1] === CR) {
+      // Past cap + 1 bytes the line is too long with or without a "\r", and its last byte is not held.
+      contentLen--;
+    }
+    if (skip) this.lineStart += skip;
+    const text = this.decodeLine(skip ? this.carry.subarray(skip) : this.carry, contentLen - skip);
     this.carryLen = 0;
     this.lineBytes = 0;
     return text;
