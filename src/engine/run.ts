@@ -1,21 +1,19 @@
-import {
-  DEFAULT_MAX_LINE_BYTES,
-  describeInputError,
-  LineSplitter,
-  openSource,
-  sniffBinary,
-  type BlobLike,
-  type Compression,
-} from './lines/index.ts';
+/**
+ * A run: a file read through a pipeline. The coordinator decides once how the file is read
+ * (scan/plan.ts), hands its byte ranges to a pool of scanners (scan/scanner.ts: workers in the
+ * browser, the same code in-process in Node), folds the pieces they report in file order
+ * (doc/merge.ts) and looks at the whole run about once a second (health, alerts, series).
+ */
 import { compileCustomFormats, type FormatIssue } from './formats/custom.ts';
-import { FormatStage } from './formats/stage.ts';
+import { LineParser } from './formats/parser.ts';
+import { createParseContext } from './formats/types.ts';
+import type { FormatSection } from './formats/stage.ts';
+import { DEFAULT_MAX_LINE_BYTES, describeInputError, type BlobLike, type Compression } from './lines/index.ts';
+import { RunMerger } from './doc/merge.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import type { NamedPoint } from './metrics/series.ts';
 import type { TimelineColumns } from './metrics/timeline.ts';
-import { CircuitBreaker } from './observe/circuit.ts';
-import { ErrorCollector } from './observe/errors.ts';
 import { EventLog } from './observe/events.ts';
-import { TraceRecorder } from './observe/traces.ts';
 import {
   DEFAULT_CAPS,
   type GraphSection,
@@ -25,13 +23,17 @@ import {
   type Trace,
   type TracePolicy,
 } from './observe/types.ts';
-import type { PipelineConfig } from './pipeline/config.ts';
-import { PipelineExecutor, PipelineStopped, type NodeCounters } from './pipeline/executor.ts';
+import { inputOf, zoneOffsetMinutes, type PipelineConfig } from './pipeline/config.ts';
 import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
-import type { ProcessorInstance, RunContext } from './processors/types.ts';
+import type { ProcessorInstance } from './processors/types.ts';
 import { buildReport, type MetricsReport, type Observations, type Report } from './report/report.ts';
+import { cutRanges, cutsToRanges, planInput, type InputPlan } from './scan/plan.ts';
+import { RangeScanner, type OutputSink, type ScanInput } from './scan/scanner.ts';
+import type { RunPiece, ScanRange, ScanSetup } from './scan/types.ts';
 import type { CounterState, RunSnapshot, RunStatus } from './snapshot.ts';
-import type { LineBatch, LogRecord, TraceInFlight } from './types.ts';
+import { LEVELS, type Level } from './types.ts';
+
+export type { OutputSink } from './scan/scanner.ts';
 
 export interface RunOptions {
   runId?: string;
@@ -44,9 +46,9 @@ export interface RunOptions {
   /** Which lines to trace; absent or null: tracing off (and free). */
   trace?: TracePolicy | null;
   caps?: Partial<ObserveCaps>;
-  /** Offset of log timestamps that carry no zone, in minutes east of UTC (default 0: UTC). */
+  /** Offset of log timestamps that carry no zone, in minutes east of UTC (default: the config's, else 0: UTC). */
   timeZoneOffsetMinutes?: number;
-  /** A format id, or "auto": overrides the `parse` processor's `format` for this run (e.g. picked in the UI). */
+  /** A format id, or "auto": overrides the config's input format for this run (e.g. picked in the UI). */
   format?: string;
   /**
    * The user's custom formats, as plain JSON specs (see formats/custom.ts): checked here, tried
@@ -54,17 +56,42 @@ export interface RunOptions {
    * `custom_format_refused` event; the run goes on.
    */
   customFormats?: readonly unknown[];
-}
-
-/** Where the pipeline's output lines go, batch by batch (e.g. a file in the worker's private storage). */
-export interface OutputSink {
-  write(lines: string[]): void | Promise<void>;
-  close(): void | Promise<void>;
+  /** Where ranges are scanned; default: in this thread, one range. */
+  pool?: ScanPool;
+  /** Where to cut the file (byte positions), instead of the pool's own cuts: for tests. */
+  cuts?: readonly number[];
+  /** Build the Logs view's index (default true). */
+  index?: boolean;
+  /** Bytes read from the file at once (default 4 MiB): tests that trickle a file read less. */
+  readBytes?: number;
 }
 
 export interface RunHooks {
   onSnapshot?(snapshot: RunSnapshot): void;
+  /** Where the output lines go when the run is scanned in this thread (the default pool). */
   output?: OutputSink;
+}
+
+/**
+ * Scanners for the ranges of a run: workers in the browser, in-process in Node. `scan` reports a
+ * range's pieces in order and resolves when the last one is out (with what the scanner says of
+ * its output, e.g. the file it wrote); it rejects only when the scanner itself broke.
+ */
+export interface ScanPool {
+  readonly size: number;
+  scan(input: ScanInput, setup: ScanSetup, range: ScanRange, onPiece: (piece: RunPiece) => void, signal: AbortSignal): Promise<unknown>;
+}
+
+/** Scans in this thread: `size` ranges at once, interleaved (their reads are asynchronous). */
+export function inProcessPool(size = 1, outputFor?: (range: number) => OutputSink | undefined): ScanPool {
+  return {
+    size,
+    async scan(input, setup, range, onPiece, signal) {
+      const output = outputFor?.(range.index);
+      await new RangeScanner(setup, output).scan(input, range, onPiece, signal);
+      return output;
+    },
+  };
 }
 
 /** How many traces, errors and events a reader has taken so far. */
@@ -85,8 +112,8 @@ export interface Drained {
   seen: ObservationCursor;
 }
 
-/** How long the loop may work before it lets other tasks (a cancel message) in. */
-const YIELD_EVERY_MS = 50;
+/** A scanner reports a piece after this much work at most: live figures follow the pieces. */
+const PIECE_MS = 150;
 const COUNTER_STATE_EVERY_MS = 500;
 /** Series points, health and alert rules: once a second of run time. */
 const TICK_EVERY_MS = 1000;
@@ -98,6 +125,17 @@ export function runLog(source: BlobLike, config: PipelineConfig, options: RunOpt
   return new LogRun(source, config, options, hooks).execute();
 }
 
+/** Why a pipeline must read its lines in file order, or null when its ranges can run apart. */
+export function orderedBecause(graph: PipelineGraph, trace: TracePolicy | null): string | null {
+  for (const node of graph.nodes) {
+    const why = node.module.descriptor.ordered;
+    if (why) return `${node.config.id} ${why}`;
+    if (node.config.circuit !== null) return `${node.config.id} has a circuit breaker, which counts errors in line order`;
+  }
+  if (trace && trace.mode !== 'all') return trace.mode === 'first' ? 'tracing the first lines follows line order' : 'tracing 1 line in N follows line order';
+  return null;
+}
+
 /**
  * One run of a file (plain, gzip or zstd) through a pipeline. Input problems end the run as `failed`
  * with a message; everything counted so far is kept. Its traces, errors and events can be read
@@ -105,41 +143,47 @@ export function runLog(source: BlobLike, config: PipelineConfig, options: RunOpt
  */
 export class LogRun {
   private readonly graph: PipelineGraph;
+  /** The coordinator's own processor instances: stateful ones gather the ranges' parts. */
   private readonly instances: ProcessorInstance[];
-  private readonly breakers: (CircuitBreaker | null)[];
-  private readonly executor: PipelineExecutor;
-  private readonly splitter: LineSplitter;
-  private readonly traces: TraceRecorder;
-  private readonly errors: ErrorCollector;
   private readonly events: EventLog;
+  private readonly merger: RunMerger;
   private readonly metrics: RunMetrics;
-  /** Present when the pipeline has a `parse` processor: lines become parsed entries as read. */
-  private readonly format: FormatStage | null;
-  /** Why custom formats were left out, told in the event log once the run starts. */
+  private readonly caps: ObserveCaps;
   private readonly refusedFormats: FormatIssue[] = [];
-  private readonly context: RunContext = { parser: null };
+  private readonly customFormats: ReturnType<typeof compileCustomFormats>;
+  private readonly acceptedSpecs: unknown[];
+  private readonly timeZoneOffsetMinutes: number;
   private readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly interval: number;
   private readonly maxLineBytes: number;
   private readonly runId: string;
+  private readonly pool: ScanPool;
   private runStatus: RunStatus = 'running';
-
-  /** Running until the run ends; then how it ended. */
-  get status(): RunStatus {
-    return this.runStatus;
-  }
   private message?: string;
+  private plan: InputPlan | null = null;
+  /** Why the run reads its lines in order on one worker, or null. */
+  private orderedReason: string | null;
+  private workers = 1;
   private compression: Compression = 'none';
-  private bytesRead: () => number = () => 0;
+  /** File bytes read by each range so far. */
+  private readonBytes: number[] = [];
   private counterStates: CounterState[] = [];
   private counterStatesAt = -Infinity;
   private timeline: TimelineColumns | null = null;
   private timelineAt = -Infinity;
   private lastTickAt = 0;
+  private lastSnapshotAt = -Infinity;
   /** Series points already sent with a snapshot. */
   private pointsSent = 0;
   private finishedMs?: number;
+  /** What each range's scanner said of its output, in file order. */
+  outputs: unknown[] = [];
+
+  /** Running until the run ends; then how it ended. */
+  get status(): RunStatus {
+    return this.runStatus;
+  }
 
   constructor(
     private readonly source: BlobLike,
@@ -150,13 +194,26 @@ export class LogRun {
     const graph = buildGraph(config);
     if (!graph.ok) throw new Error(`invalid pipeline: ${graph.error.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     this.graph = graph.value;
-    const caps = { ...DEFAULT_CAPS, ...options.caps };
+    this.caps = { ...DEFAULT_CAPS, ...options.caps };
     this.runId = options.runId ?? defaultRunId(this.startedAt);
-    this.traces = new TraceRecorder(options.trace ?? null, caps.traces);
-    this.errors = new ErrorCollector(caps.errors);
-    this.events = new EventLog(caps.events);
-    this.metrics = new RunMetrics(this.graph.nodes.length, {
-      timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
+    this.events = new EventLog(this.caps.events);
+    this.instances = instantiate(this.graph, { parser: null });
+    this.customFormats = compileCustomFormats(options.customFormats ?? []);
+    this.refusedFormats = this.customFormats.issues;
+    this.acceptedSpecs = this.customFormats.accepted.map((i) => options.customFormats![i]);
+    const input = inputOf(config);
+    this.timeZoneOffsetMinutes = options.timeZoneOffsetMinutes ?? (input.timeZone ? (zoneOffsetMinutes(input.timeZone) ?? 0) : 0);
+    this.merger = new RunMerger({
+      nodes: this.graph.nodes.length,
+      edges: this.graph.edges.length,
+      instances: this.instances,
+      trace: options.trace ?? null,
+      caps: this.caps,
+      anchorTs: null,
+      index: options.index ?? true,
+      events: this.events,
+    });
+    this.metrics = new RunMetrics(this.merger, {
       onAlert: ({ alert, action, by }) =>
         this.events.emit(action === 'fired' ? 'warn' : 'info', 'alerts', `alert_${action}`, {
           alert: alert.id,
@@ -167,46 +224,14 @@ export class LogRun {
           by,
         }),
     });
-    const parse = config.processors.find((p) => p.type === 'parse');
-    const custom = parse && options.customFormats?.length ? compileCustomFormats(options.customFormats) : null;
-    if (custom) this.refusedFormats = custom.issues;
-    this.format = parse
-      ? new FormatStage({
-          format: options.format ?? (parse.params.format as string),
-          multiline: parse.params.multiline as boolean,
-          timeZoneOffsetMinutes: options.timeZoneOffsetMinutes,
-          customFormats: custom?.formats,
-        })
-      : null;
-    this.instances = instantiate(this.graph, this.context);
-    this.breakers = this.graph.nodes.map(({ config: processor }) =>
-      processor.circuit === null
-        ? null
-        : new CircuitBreaker(processor.circuit, ({ from, to, reason }) =>
-            this.events.emit(to === 'open' ? 'warn' : 'info', processor.id, 'circuit_state_change', { from, to, reason }),
-          ),
-    );
-    this.executor = new PipelineExecutor(this.graph, this.instances, this.breakers, {
-      onError: (node, record, error) => {
-        const item = this.errors.add(node.config.id, record.lineNo, record.text, error);
-        if (record.ts !== undefined) item.ts = record.ts;
-        this.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
-      },
-      onTraces: (traces) => {
-        for (const trace of traces) this.traces.add(finishTrace(trace));
-      },
-      mayForceTrace: (pending) => this.traces.enabled && this.traces.kept + pending < this.traces.cap,
-    });
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes });
     this.interval = options.snapshotIntervalMs ?? 100;
+    this.pool = options.pool ?? inProcessPool(1, hooks.output ? () => hooks.output : undefined);
+    this.orderedReason = orderedBecause(this.graph, options.trace ?? null);
   }
 
   async execute(): Promise<Report> {
     const { signal } = this.options;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let lastSnapshot = -Infinity;
-    let lastYield = performance.now();
     this.events.emit('info', 'run', 'run_started', {
       runId: this.runId,
       file: this.fileName(),
@@ -218,128 +243,113 @@ export class LogRun {
       this.events.emit('warn', 'formats', 'custom_format_refused', { path, message });
     }
     try {
-      const input = await openSource(this.source);
-      this.compression = input.compression;
-      this.bytesRead = input.bytesRead;
-      const stream = input.stream.getReader();
-      reader = stream;
-      let first = true;
-      let ending: { status: RunStatus; message: string } | null = null;
-      while (true) {
-        if (signal?.aborted) {
-          ending = { status: 'cancelled', message: 'Cancelled: the lines read so far are counted.' };
-          break;
-        }
-        const { done, value } = await stream.read();
-        if (done) break;
-        if (first) {
-          first = false;
-          const binary = sniffBinary(value.subarray(0, 8192));
-          if (binary) {
-            ending = { status: 'failed', message: binary };
-            break;
-          }
-        }
-        await this.handle(this.splitter.push(value));
-        const now = performance.now();
-        if (now - this.t0 - this.lastTickAt >= TICK_EVERY_MS) this.tick(now - this.t0, true);
-        if (now - lastSnapshot >= this.interval) {
-          lastSnapshot = now;
-          this.emitSnapshot();
-        }
-        if (now - lastYield >= YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-        }
+      const input = inputOf(this.config);
+      const plan = await planInput(this.source, {
+        format: this.options.format ?? input.format,
+        multiline: input.multiline,
+        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+        customFormats: this.customFormats.formats,
+      });
+      this.plan = plan;
+      this.compression = plan.compression;
+      if (plan.binary) {
+        this.stop('failed', plan.binary);
+      } else if (signal?.aborted) {
+        this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
+      } else {
+        await this.scanAll(plan);
+        const ending = this.merger.ending;
+        if (ending) this.stop(ending.cancelled ? 'cancelled' : 'failed', ending.message);
+        else if (signal?.aborted) this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
+        else this.stop('completed');
       }
-      if (ending === null) await this.handle(this.splitter.finish());
-      await this.flushEntries();
-      this.stop(ending?.status ?? 'completed', ending?.message);
     } catch (error) {
-      let message = error instanceof PipelineStopped ? error.message : describeInputError(error, this.compression);
-      if (!(error instanceof PipelineStopped)) {
-        // The input broke off: the entry held back for continuation lines was read in full.
-        try {
-          await this.flushEntries();
-        } catch (stopped) {
-          if (stopped instanceof PipelineStopped) message = stopped.message;
-        }
-      }
-      this.stop('failed', message);
-    } finally {
-      if (this.runStatus !== 'completed') reader?.cancel().catch(() => {});
-      await this.hooks.output?.close();
+      this.stop('failed', error instanceof ScanBroke ? error.message : describeInputError(error, this.compression));
     }
     const final = this.snapshot();
     this.hooks.onSnapshot?.({ ...final, points: this.newPoints() });
     return buildReport(final, this.config, this.observations(), this.metricsReport(), new Date());
   }
 
-  /** The last entry, held back in case continuation lines followed: nothing read is left out. */
-  private async flushEntries(): Promise<void> {
-    if (this.format) await this.process(this.format.finish());
-  }
-
-  private async handle(batch: LineBatch | null): Promise<void> {
-    if (!batch) return;
-    const { texts, offsets, firstLineNo } = batch;
-    const tracing = this.traces.enabled;
-    const records: LogRecord[] = new Array(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i];
-      // Every field present from the start: one object shape for all records keeps V8 fast.
-      records[i] = {
-        lineNo: firstLineNo + i,
-        offset: offsets[i],
-        text,
-        level: undefined,
-        ts: undefined,
-        fields: undefined,
-        parsedText: undefined,
-        original: tracing ? text : undefined,
-        trace: undefined,
-      };
-    }
-    await this.process(this.format ? this.format.push(records) : records);
-  }
-
-  /** Records (lines, or parsed entries) through metrics, tracing and the pipeline, then to the output. */
-  private async process(records: LogRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    if (this.format) this.context.parser = this.format.parser;
-    this.metrics.ingest(records);
-    const tracing = this.traces.enabled;
-    if (tracing) {
-      for (let i = 0; i < records.length; i++) if (this.traces.samples(records[i].lineNo)) this.executor.trace(records[i]);
-    }
-    const before = this.executor.counters.map((c) => ({ ...c }));
-    let output: LogRecord[];
+  /** Every range through the pool, as many at once as it has scanners, pieces folded in file order. */
+  private async scanAll(plan: InputPlan): Promise<void> {
+    const stream = plan.compression !== 'none';
+    const sequential = stream || this.orderedReason !== null || this.pool.size <= 1;
+    const size = this.source.size;
+    const ranges =
+      sequential || size === 0
+        ? [{ index: 0, start: 0, end: stream ? Infinity : size }]
+        : this.options.cuts
+          ? cutsToRanges(size, this.options.cuts)
+          : cutRanges(size, this.pool.size);
+    this.workers = Math.min(this.pool.size, ranges.length);
+    const setup: ScanSetup = {
+      pipeline: this.config,
+      format: plan.format,
+      customFormats: this.acceptedSpecs,
+      lineEnd: plan.lineEnd,
+      maxLineBytes: this.maxLineBytes,
+      timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+      anchorTs: plan.anchorTs,
+      trace: this.options.trace ?? null,
+      caps: this.caps,
+      keepOutput: true,
+      index: this.options.index ?? true,
+      pieceMs: Math.min(PIECE_MS, this.interval),
+      ...(this.options.readBytes ? { readBytes: this.options.readBytes } : {}),
+    };
+    this.merger.setAnchor(plan.anchorTs);
+    const input: ScanInput = stream ? { blob: this.source, stream: true } : { blob: this.source };
+    const controllers = ranges.map(() => new AbortController());
+    const cancelAll = () => controllers.forEach((c) => c.abort());
+    this.options.signal?.addEventListener('abort', cancelAll, { once: true });
+    this.readonBytes = ranges.map(() => 0);
+    this.outputs = ranges.map(() => undefined);
+    let broke: unknown = null;
+    const running = new Set<Promise<void>>();
+    let next = 0;
+    const launch = (r: number) => {
+      const done = this.pool
+        .scan(input, setup, ranges[r], (piece) => this.onPiece(piece, controllers), controllers[r].signal)
+        .then(
+          (output) => {
+            this.outputs[r] = output;
+          },
+          (error: unknown) => {
+            // A scanner that broke (a worker crashed, ran out of memory): the ranges after it cannot be numbered.
+            broke ??= error;
+            for (let later = r; later < controllers.length; later++) controllers[later].abort();
+          },
+        )
+        .finally(() => running.delete(done));
+      running.add(done);
+    };
     try {
-      output = this.executor.process(records);
+      while (next < ranges.length || running.size > 0) {
+        while (running.size < this.pool.size && next < ranges.length && broke === null && !this.merger.ending && !this.options.signal?.aborted) {
+          launch(next++);
+        }
+        if (running.size === 0) break;
+        await Promise.race(running);
+      }
     } finally {
-      this.stagesCompleted(before);
+      this.options.signal?.removeEventListener('abort', cancelAll);
     }
-    if (this.hooks.output && output.length) {
-      const lines = new Array<string>(output.length);
-      for (let i = 0; i < output.length; i++) lines[i] = output[i].text;
-      await this.hooks.output.write(lines);
-    }
+    if (broke !== null && !this.merger.ending) throw new ScanBroke(broke);
   }
 
-  /** One `stage_completed` event per processor that saw lines in this batch. */
-  private stagesCompleted(before: NodeCounters[]): void {
-    this.executor.counters.forEach((after, index) => {
-      const recordsIn = after.linesIn - before[index].linesIn;
-      if (recordsIn === 0) return;
-      const elapsedMs = after.timeMs - before[index].timeMs;
-      this.metrics.recordBatch(index, recordsIn, elapsedMs);
-      this.events.emit('debug', this.graph.nodes[index].config.id, 'stage_completed', {
-        recordsIn,
-        recordsOut: after.linesOut - before[index].linesOut,
-        elapsedMs: round(elapsedMs, 3),
-        throughputRps: elapsedMs > 0 ? Math.round((recordsIn / elapsedMs) * 1000) : null,
-      });
-    });
+  private onPiece(piece: RunPiece, controllers: AbortController[]): void {
+    this.readonBytes[piece.range] = piece.fileBytes;
+    this.merger.add(piece);
+    const ending = this.merger.ending;
+    // A stop, a failure or a cancel in a range: the ranges after it are not the file's any more.
+    if (ending) for (let later = ending.range + 1; later < controllers.length; later++) controllers[later].abort();
+    const now = performance.now();
+    if (now - this.t0 - this.lastTickAt >= TICK_EVERY_MS) this.tick(now - this.t0, true);
+    if (now - this.lastSnapshotAt >= this.interval) {
+      this.lastSnapshotAt = now;
+      this.hooks.onSnapshot?.({ ...this.snapshot(), points: this.newPoints() });
+    }
   }
 
   private stop(status: RunStatus, message?: string): void {
@@ -347,8 +357,7 @@ export class LogRun {
     this.message = message;
     this.finishedMs = performance.now();
     this.tick(this.finishedMs - this.t0, false);
-    const { linesRead, elapsedMs } = { linesRead: this.splitter.stats.lines, elapsedMs: this.finishedMs - this.t0 };
-    const fields = { linesRead, durationMs: Math.round(elapsedMs), ...(message ? { message } : {}) };
+    const fields = { linesRead: this.merger.lines, durationMs: Math.round(this.finishedMs - this.t0), ...(message ? { message } : {}) };
     if (status === 'completed') this.events.emit('info', 'run', 'run_completed', fields);
     else if (status === 'cancelled') this.events.emit('warn', 'run', 'run_cancelled', fields);
     else this.events.emit('error', 'run', 'run_failed', fields);
@@ -357,16 +366,22 @@ export class LogRun {
   private tick(elapsedMs: number, running: boolean): void {
     this.lastTickAt = elapsedMs;
     const processors = this.graph.nodes.map((node) => {
-      const counters = this.executor.counters[node.index];
+      const counters = this.merger.counters[node.index];
       return {
         id: node.config.id,
         linesIn: counters.linesIn,
         errors: counters.errors,
         timeMs: counters.timeMs,
-        circuit: this.breakers[node.index]?.state ?? 'closed',
+        circuit: this.merger.circuits?.[node.index]?.state ?? 'closed',
       };
     });
-    this.metrics.tick(elapsedMs, { lines: this.splitter.stats.lines, bytes: this.bytesRead() }, processors, running);
+    this.metrics.tick(elapsedMs, { lines: this.merger.linesSeen, bytes: this.bytesRead() }, processors, running);
+  }
+
+  private bytesRead(): number {
+    let n = 0;
+    for (const b of this.readonBytes) n += b;
+    return Math.min(n, this.source.size);
   }
 
   /** The alert engine, for what users do with alerts (acknowledge, resolve, suppress). */
@@ -374,15 +389,36 @@ export class LogRun {
     return this.metrics.alerts;
   }
 
+  /** The Logs view's index of the lines folded so far (null when the run does not build one). */
+  get logIndex() {
+    return this.merger.index;
+  }
+
+  /** Workers the run reads with, and why only one when the pipeline needs line order. */
+  get parallelism(): { workers: number; orderedBecause: string | null; compressed: boolean } {
+    return { workers: this.workers, orderedBecause: this.orderedReason, compressed: this.compression !== 'none' };
+  }
+
+  /** The format the run reads with, resolved (null before the head was read). */
+  get inputPlan(): InputPlan | null {
+    return this.plan;
+  }
+
+  /** A parser of the run's format, for reading entries back (the Logs view). */
+  parser(): LineParser | null {
+    return this.plan ? new LineParser(this.plan.resolved, createParseContext({ timeZoneOffsetMinutes: this.timeZoneOffsetMinutes })) : null;
+  }
+
   /**
    * Traces, errors and events that came since `cursor` (what the last call returned), for a
    * writer that persists them in batches. `seen` tells how many came, kept or not.
    */
   drain(cursor: ObservationCursor = { traces: 0, errors: 0, events: 0, points: 0 }): Drained {
-    const seen = { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen, points: this.metrics.pointsSeen };
+    const { traces, errors } = this.merger;
+    const seen = { traces: traces.seen, errors: errors.total, events: this.events.seen, points: this.metrics.pointsSeen };
     return {
-      traces: this.traces.since(cursor.traces),
-      errors: this.errors.since(cursor.errors),
+      traces: traces.since(cursor.traces),
+      errors: errors.since(cursor.errors),
       events: this.events.since(cursor.events),
       points: this.metrics.pointsSince(cursor.points),
       seen,
@@ -390,7 +426,7 @@ export class LogRun {
   }
 
   observations(): Observations {
-    return { traces: this.traces.section(), errors: this.errors.section(), events: this.events.section() };
+    return { traces: this.merger.traces.section(), errors: this.merger.errors.section(), events: this.events.section() };
   }
 
   private fileName(): string {
@@ -400,20 +436,21 @@ export class LogRun {
   snapshot(): RunSnapshot {
     const now = this.finishedMs ?? performance.now();
     const elapsedMs = now - this.t0;
-    const bytesRead = this.bytesRead();
-    const { stats } = this.splitter;
+    const bytesRead = this.runStatus === 'completed' ? this.source.size : this.bytesRead();
+    const merger = this.merger;
+    const lines = this.runStatus === 'running' ? merger.linesSeen : merger.lines;
     const seconds = elapsedMs / 1000;
     const bytesPerSec = seconds > 0 ? bytesRead / seconds : 0;
     const size = this.source.size;
-    const latency = this.metrics.latencyStats(this.executor.counters);
+    const latency = this.metrics.latencyStats(merger.counters);
     const processors = this.graph.nodes.map((node) => {
-      const breaker = this.breakers[node.index];
+      const circuit = merger.circuits?.[node.index];
       return {
         id: node.config.id,
         type: node.config.type,
-        ...this.executor.counters[node.index],
-        circuit: breaker?.state ?? 'closed',
-        circuitOpenings: breaker?.openings ?? 0,
+        ...merger.counters[node.index],
+        circuit: circuit?.state ?? 'closed',
+        circuitOpenings: circuit?.openings ?? 0,
         errorPolicy: node.config.onError,
         ...latency[node.index],
       };
@@ -427,30 +464,49 @@ export class LogRun {
       startedAt: this.startedAt.toISOString(),
       elapsedMs,
       bytesRead,
-      linesRead: stats.lines,
-      linesPerSec: seconds > 0 ? stats.lines / seconds : 0,
+      linesRead: lines,
+      linesPerSec: seconds > 0 ? lines / seconds : 0,
       bytesPerSec,
       etaMs: this.runStatus === 'running' && bytesPerSec > 0 ? ((size - bytesRead) / bytesPerSec) * 1000 : null,
       processors,
-      totals: { linesIn: stats.lines, linesOut: this.executor.outputLines, dropped, errors },
+      totals: { linesIn: lines, linesOut: merger.outputLines, dropped, errors },
       input: {
         compression: this.compression,
-        decodedBytes: stats.bytes,
-        truncatedLines: stats.truncatedLines,
-        invalidUtf8Lines: stats.invalidUtf8Lines,
+        decodedBytes: merger.decodedBytes,
+        truncatedLines: merger.truncatedLines,
+        invalidUtf8Lines: merger.invalidUtf8Lines,
         maxLineBytes: this.maxLineBytes,
       },
       counters: this.counters(now),
       graph: this.graphSection(),
-      observed: { traces: this.traces.seen, errors: this.errors.total, events: this.events.seen },
-      levels: this.metrics.levels(),
-      timeRange: this.metrics.timeRange(),
+      observed: { traces: merger.traces.seen, errors: merger.errors.total, events: this.events.seen },
+      levels: this.levels(),
+      timeRange: merger.timeline.timeRange(),
       timeline: this.timelineColumns(now),
       health: this.metrics.healthSection(),
       alerts: this.metrics.alertViews(),
       points: [],
-      format: this.format?.section() ?? null,
+      format: this.formatSection(),
       ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  private levels(): Record<Level, number> {
+    const out = {} as Record<Level, number>;
+    LEVELS.forEach((level, i) => (out[level] = this.merger.levels[i]));
+    return out;
+  }
+
+  private formatSection(): FormatSection | null {
+    const plan = this.plan;
+    if (!plan) return null;
+    return {
+      id: plan.resolved.id,
+      name: plan.resolved.name,
+      confidence: plan.format.confidence,
+      overridden: plan.format.overridden,
+      unmatchedLines: this.merger.unmatchedEntries,
+      multilineJoined: this.merger.joinedLines,
     };
   }
 
@@ -458,14 +514,9 @@ export class LogRun {
   private timelineColumns(now: number): TimelineColumns {
     if (this.timeline === null || this.runStatus !== 'running' || now - this.timelineAt >= TIMELINE_EVERY_MS) {
       this.timelineAt = now;
-      this.timeline = this.metrics.timelineColumns();
+      this.timeline = this.merger.timeline.columns();
     }
     return this.timeline;
-  }
-
-  /** A snapshot for the UI, with the series points it has not had yet (live charts append them). */
-  private emitSnapshot(): void {
-    this.hooks.onSnapshot?.({ ...this.snapshot(), points: this.newPoints() });
   }
 
   /** Series points not yet sent with a snapshot: live charts append them. */
@@ -478,13 +529,13 @@ export class LogRun {
   /** What the report adds from the metrics: levels, time range, timeline, health, alerts, series. */
   metricsReport(): MetricsReport {
     return {
-      levels: this.metrics.levels(),
-      timeRange: this.metrics.timeRange(),
-      timeline: this.metrics.timelineSection(),
+      levels: this.levels(),
+      timeRange: this.merger.timeline.timeRange(),
+      timeline: this.merger.timeline.section(),
       health: this.metrics.healthSection(),
       alerts: this.metrics.alertViews(),
       metrics: this.metrics.metricsSection(),
-      format: this.format?.section() ?? null,
+      format: this.formatSection(),
     };
   }
 
@@ -496,7 +547,7 @@ export class LogRun {
         from: nodes[e.from].config.id,
         to: nodes[e.to].config.id,
         ...(e.branch === undefined ? {} : { branch: e.branch }),
-        lines: this.executor.edgeLines[e.index],
+        lines: this.merger.edges[e.index],
       })),
     };
   }
@@ -513,15 +564,12 @@ export class LogRun {
   }
 }
 
-/** A trace's final status: emitted if any copy left the pipeline, else error if it failed, else dropped. */
-function finishTrace({ lineNo, offset, ts, text, steps, emitted, failed }: TraceInFlight): Trace {
-  const status = emitted ? 'emitted' : failed ? 'error' : 'dropped';
-  return ts === undefined ? { lineNo, offset, text, status, steps } : { lineNo, offset, ts, text, status, steps };
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+/** A scanner broke (its worker crashed or ran out of memory): the run fails, what was folded stays. */
+class ScanBroke extends Error {
+  constructor(cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`A worker reading the file stopped unexpectedly (${detail}); the lines counted before it are kept.`);
+  }
 }
 
 function defaultRunId(startedAt: Date): string {

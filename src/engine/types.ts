@@ -43,6 +43,10 @@ export interface LineBatch {
   texts: string[];
   /** Byte offset of each line; offsets.length === texts.length. */
   offsets: Float64Array;
+  /** Indexes of the lines cut at the longest line kept, ascending; absent when none. */
+  truncated?: number[];
+  /** Indexes of the lines holding invalid UTF-8 (replaced), ascending; absent when none. */
+  invalid?: number[];
 }
 
 /** A failure a user can cause (bad config, bad file): a value, not an exception. */

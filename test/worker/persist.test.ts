@@ -59,16 +59,35 @@ function chunkText(chunk: number, lines: number): string {
  * A file whose bytes arrive `chunks` times, `delayMs` apart: a run that lasts long enough for
  * checkpoints, with lines, traces, errors and events coming all along.
  */
+/** Bytes a trickled file is read in at once (see `trickle`). */
+const TRICKLE_READ_BYTES = 8192;
+
+/**
+ * A file that arrives slowly: each read of it (TRICKLE_READ_BYTES at a time, pass it as the
+ * run's `readBytes`) and each chunk of its stream come `delayMs` after the one before.
+ */
 function trickle(chunks: number, delayMs: number, linesPerChunk = 200): BlobLike & { text: string } {
   const encoder = new TextEncoder();
   const parts = Array.from({ length: chunks }, (_, c) => encoder.encode(chunkText(c, linesPerChunk)));
   const size = parts.reduce((n, p) => n + p.length, 0);
   const text = parts.map((p) => new TextDecoder().decode(p)).join('');
+  const whole = new Blob(parts);
+  let reads = 0;
   return {
     name: 'trickle.log',
     size,
     text,
-    slice: (start, end) => new Blob(parts).slice(start, end),
+    slice: (start, end) => {
+      const piece = whole.slice(start, end);
+      // The magic bytes and the head are read at once (the run plans from them); later reads trickle.
+      const delay = reads++ < 3 ? 0 : (delayMs * (piece.size / size) * chunks) | 0;
+      return Object.assign(piece, {
+        arrayBuffer: async () => {
+          if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+          return Blob.prototype.arrayBuffer.call(piece);
+        },
+      }) as Blob;
+    },
     stream: () => {
       let i = 0;
       return new ReadableStream<Uint8Array<ArrayBuffer>>({
@@ -93,7 +112,7 @@ interface Harness {
 
 function harness(db: LinesightDatabase | null, source: BlobLike, settings: RetentionSettings = DEFAULT_RETENTION, runId = 'live'): Harness {
   const caps = runCaps(settings);
-  const run = new LogRun(source, PIPELINE, { runId, fileName: 'trickle.log', trace: { mode: 'all' }, caps });
+  const run = new LogRun(source, PIPELINE, { runId, fileName: 'trickle.log', trace: { mode: 'all' }, caps, readBytes: TRICKLE_READ_BYTES });
   const statuses: StorageStatus[] = [];
   const checkpoints: Harness['checkpoints'] = [];
   const released = vi.fn<() => void>();
@@ -221,7 +240,7 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     const controller = new AbortController();
     const source = trickle(200, 40);
     const h = harness(db, source);
-    const run = new LogRun(source, PIPELINE, { runId: 'gone', signal: controller.signal, trace: { mode: 'all' } });
+    const run = new LogRun(source, PIPELINE, { runId: 'gone', signal: controller.signal, trace: { mode: 'all' }, readBytes: TRICKLE_READ_BYTES });
     const persister = new RunPersister(run, {
       db,
       settings: DEFAULT_RETENTION,

@@ -54,6 +54,11 @@ export async function openSource(blob: BlobLike): Promise<ByteSource> {
   return { stream, compression, bytesRead: () => read };
 }
 
+/** The file's compression, from its first bytes. */
+export async function compressionOf(blob: BlobLike): Promise<Compression> {
+  return detectCompression(new Uint8Array(await blob.slice(0, 4).arrayBuffer()));
+}
+
 function detectCompression(magic: Uint8Array): Compression {
   if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return 'gzip';
   if (magic.length < 4) return 'none';

@@ -69,6 +69,9 @@ export class LineSplitter {
   private nBytes = 0;
   private nTruncated = 0;
   private nInvalid = 0;
+  /** Indexes, in the batch being built, of lines cut at the cap and of lines with invalid UTF-8. */
+  private truncatedAt: number[] = [];
+  private invalidAt: number[] = [];
 
   constructor(options: LineSplitterOptions = {}) {
     const cap = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -114,7 +117,7 @@ export class LineSplitter {
     let start = 0;
     if (this.lineBytes > 0) {
       this.append(chunk, 0, first, base);
-      head = this.takeCarried(true);
+      head = this.takeCarried(true, 0);
       headOffset = this.lineStart;
       start = first + 1;
     }
@@ -144,7 +147,7 @@ export class LineSplitter {
   /** The last line when the input does not end with a newline, or null. */
   finish(): LineBatch | null {
     if (this.lineBytes === 0) return null;
-    const text = this.takeCarried(false);
+    const text = this.takeCarried(false, 0);
     const offsets = new Float64Array(1);
     offsets[0] = this.lineStart;
     return this.batch([text], offsets);
@@ -191,7 +194,7 @@ export class LineSplitter {
       }
       offsets[h + k] = base + from;
       if (end - from > cap || (hasReplacement && t.indexOf(REPLACEMENT) !== -1)) {
-        texts[k] = this.decodeLine(chunk.subarray(from, end), end - from);
+        texts[k] = this.decodeLine(chunk.subarray(from, end), end - from, h + k);
       }
       p = e + 1;
     }
@@ -220,7 +223,7 @@ export class LineSplitter {
   }
 
   /** Decodes and clears the unfinished line; `terminated` when a newline ended it. */
-  private takeCarried(terminated: boolean): string {
+  private takeCarried(terminated: boolean, index: number): string {
     const total = this.lineBytes;
     let contentLen = total;
     let skip = 0;
@@ -231,7 +234,7 @@ export class LineSplitter {
       contentLen--;
     }
     if (skip) this.lineStart += skip;
-    const text = this.decodeLine(skip ? this.carry.subarray(skip) : this.carry, contentLen - skip);
+    const text = this.decodeLine(skip ? this.carry.subarray(skip) : this.carry, contentLen - skip, index);
     this.carryLen = 0;
     this.lineBytes = 0;
     return text;
@@ -241,16 +244,20 @@ export class LineSplitter {
    * Decodes one line's content (terminator removed) of `contentLen` bytes, of which
    * `bytes` holds at least min(contentLen, cap); cuts it to the cap and counts problems.
    */
-  private decodeLine(bytes: Uint8Array, contentLen: number): string {
+  private decodeLine(bytes: Uint8Array, contentLen: number, index: number): string {
     let end = contentLen;
     if (contentLen > this.cap) {
       end = charBoundary(bytes, this.cap);
       this.nTruncated++;
+      this.truncatedAt.push(index);
     }
     const view = bytes.subarray(0, end);
     const text = lenient.decode(view);
     // U+FFFD also comes from valid EF BF BD; only a strict decode tells them apart.
-    if (text.indexOf(REPLACEMENT) !== -1 && !isValidUtf8(view)) this.nInvalid++;
+    if (text.indexOf(REPLACEMENT) !== -1 && !isValidUtf8(view)) {
+      this.nInvalid++;
+      this.invalidAt.push(index);
+    }
     return text;
   }
 
@@ -260,7 +267,16 @@ export class LineSplitter {
     const firstLineNo = this.nLines + 1;
     this.nLines += n;
     if (firstLineNo === 1 && texts[0].charCodeAt(0) === 0xfeff) texts[0] = texts[0].slice(1);
-    return { firstLineNo, texts, offsets };
+    const batch: LineBatch = { firstLineNo, texts, offsets };
+    if (this.truncatedAt.length) {
+      batch.truncated = this.truncatedAt;
+      this.truncatedAt = [];
+    }
+    if (this.invalidAt.length) {
+      batch.invalid = this.invalidAt;
+      this.invalidAt = [];
+    }
+    return batch;
   }
 }
 

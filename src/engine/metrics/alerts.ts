@@ -419,11 +419,16 @@ export class MinuteLevels {
   private readonly minShare = new Float64Array(LEVEL_COUNT).fill(Infinity);
 
   add(epochMs: number, levelIndex: number): void {
+    this.addMany(epochMs, levelIndex, 1);
+  }
+
+  /** `n` lines at once (a piece's count for one minute and level). */
+  addMany(epochMs: number, levelIndex: number, n: number): void {
     if (!Number.isFinite(epochMs)) return;
     const minute = Math.floor(epochMs / 60_000);
     if (minute > this.minute) this.end();
     if (!(minute <= this.minute)) this.minute = minute;
-    this.current[levelIndex >= 0 && levelIndex < LEVEL_COUNT ? levelIndex : LEVEL_COUNT - 1]++;
+    this.current[levelIndex >= 0 && levelIndex < LEVEL_COUNT ? levelIndex : LEVEL_COUNT - 1] += n;
   }
 
   /** Ends the current minute (the log's last minute is complete when the run is). */

@@ -1,14 +1,10 @@
 import type { CircuitState } from '../observe/types.ts';
-import { detectLevel } from '../processors/level-detect.ts';
-import { LEVELS, type Level, type LogRecord } from '../types.ts';
-import { AlertEngine, BUILT_IN_RULES, MinuteLevels, type AlertChange, type AlertRule, type AlertView } from './alerts.ts';
+import type { Level } from '../types.ts';
+import { AlertEngine, BUILT_IN_RULES, type AlertChange, type AlertRule, type AlertView, type MinuteLevels } from './alerts.ts';
 import { assessHealth, ThroughputWindow, timeShares, type HealthSection } from './health.ts';
-import { LatencyHistogram } from './histogram.ts';
+import type { LatencyHistogram } from './histogram.ts';
 import { SeriesRecorder, type MetricsSection, type NamedPoint } from './series.ts';
-import { Timeline, type TimelineColumns, type TimelineSection, type TimeRange } from './timeline.ts';
-import { createTimestampContext, extractTimestamp, type TimestampContext } from './timestamps.ts';
-
-const LEVEL_INDEX = new Map<Level, number>(LEVELS.map((level, i) => [level, i]));
+import type { Timeline, TimelineColumns, TimelineSection, TimeRange } from './timeline.ts';
 
 /** Per-processor latency as the stats table and the report show it. */
 export interface LatencyStats {
@@ -29,27 +25,22 @@ export interface ProcessorState {
 }
 
 export interface MetricsOptions {
-  /** Offset of log timestamps that carry no zone (minutes east of UTC). */
-  timeZoneOffsetMinutes?: number;
   rules?: readonly AlertRule[];
   maxPointsPerSeries?: number;
   onAlert?(change: AlertChange): void;
 }
 
 /**
- * The numbers behind the charts, health and alerts of one run. Each line is looked at once when
- * it is read (its level and timestamp: the log's own time), each processor once per batch (its
- * time per line), and the whole run about once a second (throughput, health, alert rules).
+ * The numbers behind the charts, health and alerts of one run, from its merged totals: the
+ * entries' levels and log times and each processor's time per batch are counted where the
+ * range is scanned; here the whole run is looked at about once a second (throughput, health,
+ * alert rules).
  *
  * Latency percentiles are of per-batch means (each batch's time per line, weighted by its
  * lines): a browser's clock (100 µs) cannot time one line, and timing each would cost more
  * than most processors.
  */
 export class RunMetrics {
-  private readonly clock: TimestampContext;
-  private readonly timeline = new Timeline();
-  private readonly minutes = new MinuteLevels();
-  private readonly latency: LatencyHistogram[];
   private readonly throughput = new ThroughputWindow();
   private readonly series: SeriesRecorder;
   private readonly alertEngine: AlertEngine;
@@ -57,44 +48,23 @@ export class RunMetrics {
   private peakMemoryBytes?: number;
   private lastTick = { at: 0, lines: 0, bytes: 0 };
 
-  constructor(processorCount: number, options: MetricsOptions = {}) {
-    this.clock = createTimestampContext({ timeZoneOffsetMinutes: options.timeZoneOffsetMinutes });
-    this.latency = Array.from({ length: processorCount }, () => new LatencyHistogram());
+  /**
+   * `sources`: the run's merged numbers (doc/merge.ts): the levels timeline and minutes of log
+   * time, and each processor's latency histogram.
+   */
+  constructor(
+    private readonly sources: { timeline: Timeline; minutes: MinuteLevels; latency: readonly LatencyHistogram[] },
+    options: MetricsOptions = {},
+  ) {
     this.series = new SeriesRecorder(options.maxPointsPerSeries);
     this.alertEngine = new AlertEngine(options.rules ?? BUILT_IN_RULES, options.onAlert);
     // Lines are counted from the run's start: its first second is a sample like the others.
     this.throughput.sample(0, 0);
   }
 
-  /** Level and log time of each line as read, before any processor changes it. */
-  ingest(records: LogRecord[]): void {
-    const { clock, timeline, minutes } = this;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      // Parsed entries come with their level and time; plain lines are looked at here.
-      const parsed = record.parsedText !== undefined;
-      const level = parsed ? record.level! : detectLevel(record.text);
-      record.level = level;
-      const levelIndex = LEVEL_INDEX.get(level)!;
-      const ts = parsed ? (record.ts ?? null) : extractTimestamp(record.text, clock);
-      if (ts === null) {
-        timeline.addUntimed(levelIndex);
-      } else {
-        record.ts = ts;
-        timeline.add(ts, levelIndex);
-        minutes.add(ts, levelIndex);
-      }
-    }
-  }
-
-  /** One processor's share of one batch. */
-  recordBatch(index: number, linesIn: number, elapsedMs: number): void {
-    if (linesIn > 0) this.latency[index].record((elapsedMs * 1000) / linesIn, linesIn);
-  }
-
   latencyStats(processors: readonly { timeMs: number }[]): LatencyStats[] {
     const shares = timeShares(processors);
-    return this.latency.map((histogram, i) => ({
+    return this.sources.latency.map((histogram, i) => ({
       p50Us: round(histogram.count ? histogram.percentile(50) : 0),
       p95Us: round(histogram.count ? histogram.percentile(95) : 0),
       p99Us: round(histogram.count ? histogram.percentile(99) : 0),
@@ -126,7 +96,7 @@ export class RunMetrics {
       throughput: { recentLps: this.throughput.samples(), recentMeanLps: this.throughput.recentLps, peakLps: this.throughput.peakLps, elapsedMs, running },
       peakMemoryBytes: this.peakMemoryBytes,
     });
-    if (!running) this.minutes.flush();
+    if (!running) this.sources.minutes.flush();
     this.alertEngine.evaluate(
       {
         processors: processors.map((p, i) => ({
@@ -135,7 +105,7 @@ export class RunMetrics {
           p95Us: latency[i].p95Us,
           circuit: p.circuit,
         })),
-        levelMinutes: this.minutes.take(),
+        levelMinutes: this.sources.minutes.take(),
         throughputLps: this.throughput.recentLps,
       },
       Date.now(),
@@ -156,19 +126,19 @@ export class RunMetrics {
   }
 
   levels(): Record<Level, number> {
-    return this.timeline.levels();
+    return this.sources.timeline.levels();
   }
 
   timeRange(): TimeRange | null {
-    return this.timeline.timeRange();
+    return this.sources.timeline.timeRange();
   }
 
   timelineSection(): TimelineSection {
-    return this.timeline.section();
+    return this.sources.timeline.section();
   }
 
   timelineColumns(): TimelineColumns {
-    return this.timeline.columns();
+    return this.sources.timeline.columns();
   }
 
   healthSection(): HealthSection {

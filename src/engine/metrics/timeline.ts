@@ -41,6 +41,18 @@ export interface TimeRange {
   end: string;
 }
 
+/** A timeline as plain data: buckets of `size` ms from bucket number `origin`, per level. */
+export interface TimelinePart {
+  size: number;
+  origin: number;
+  /** counts[level][i] for bucket origin + i. */
+  counts: number[][];
+  untimed: number[];
+  /** Earliest and latest time counted, or null when none. */
+  lo: number | null;
+  hi: number | null;
+}
+
 export interface TimelineColumns {
   /** Bucket starts, epoch seconds (uPlot's x). */
   starts: Float64Array;
@@ -75,10 +87,22 @@ export class Timeline {
   private lo = Infinity;
   private hi = -Infinity;
 
-  constructor(options: { maxBuckets?: number } = {}) {
+  /**
+   * `anchor`: the time a timestamp is judged an outlier against (the file's first timestamp,
+   * when known), so each range of a file judges alike; otherwise the first timestamp counted.
+   */
+  constructor(options: { maxBuckets?: number; anchor?: number } = {}) {
     // A span is at most 20 years (±10 around the first timestamp): 22 buckets of 52 weeks.
     this.maxBuckets = Math.max(32, Math.floor(options.maxBuckets ?? DEFAULT_MAX_BUCKETS));
     this.cols = Array.from({ length: LEVEL_COUNT }, () => new Float64Array(this.maxBuckets));
+    if (options.anchor !== undefined && Number.isFinite(options.anchor)) this.anchor = options.anchor;
+  }
+
+  private anchor = NaN;
+
+  /** Sets the time outliers are judged against, before anything is counted. */
+  setAnchor(ts: number): void {
+    if (Number.isFinite(ts) && this.first !== this.first) this.anchor = ts;
   }
 
   /** Current bucket size, ms. */
@@ -96,20 +120,67 @@ export class Timeline {
   /** One line at `epochMs` with level `levelIndex` (an index into LEVELS; others count as UNKNOWN). */
   add(epochMs: number, levelIndex: number): void {
     const level = levelIndex >= 0 && levelIndex < LEVEL_COUNT ? levelIndex | 0 : LEVEL_COUNT - 1;
+    if (!Number.isFinite(epochMs)) return this.addUntimed(level);
+    if (this.first !== this.first) this.first = this.anchor === this.anchor ? this.anchor : epochMs;
+    if (!(Math.abs(epochMs - this.first) <= OUTLIER_MS)) return this.addUntimed(level);
+    this.count(epochMs, level, 1);
+  }
+
+  /** `n` lines at `epochMs`; `extreme`: the time is a line's own (a bucket start is not). */
+  private count(epochMs: number, level: number, n: number, extreme = true): void {
     if (this.used === 0) {
-      if (!Number.isFinite(epochMs)) return this.addUntimed(level);
-      this.first = epochMs;
       this.origin = Math.floor(epochMs / this.size);
       this.used = 1;
-    } else if (!(Math.abs(epochMs - this.first) <= OUTLIER_MS)) {
-      return this.addUntimed(level);
     }
     let index = Math.floor(epochMs / this.size) - this.origin;
     if (index < 0 || index >= this.used) index = this.makeRoom(epochMs);
-    this.cols[level][index]++;
-    this.totals[level]++;
+    this.cols[level][index] += n;
+    this.totals[level] += n;
+    if (!extreme) return;
     if (epochMs < this.lo) this.lo = epochMs;
     if (epochMs > this.hi) this.hi = epochMs;
+  }
+
+  /** What this timeline counted, as plain data (a range's piece). */
+  part(): TimelinePart {
+    const counts: number[][] = this.cols.map((col) => Array.from(col.subarray(0, this.used)));
+    return {
+      size: this.size,
+      origin: this.origin,
+      counts,
+      untimed: Array.from(this.untimedCounts),
+      lo: this.used ? this.lo : null,
+      hi: this.used ? this.hi : null,
+    };
+  }
+
+  /**
+   * Adds another timeline's counts (a piece of the same file). Buckets are aligned on the epoch
+   * and each size divides the next, so the sum is the timeline one pass would have built.
+   */
+  absorb(part: TimelinePart): void {
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      const n = part.untimed[l];
+      if (n) {
+        this.untimedCounts[l] += n;
+        this.totals[l] += n;
+      }
+    }
+    if (part.lo === null || part.hi === null) return;
+    if (this.first !== this.first) this.first = this.anchor === this.anchor ? this.anchor : part.lo;
+    while (this.size < part.size) {
+      if (this.used === 0) {
+        this.rung++;
+        this.size = BUCKET_LADDER_MS[this.rung];
+      } else this.coarsen();
+    }
+    // The extremes first: the window then grows (and coarsens) once, not bucket by bucket.
+    this.count(part.lo, 0, 0);
+    this.count(part.hi, 0, 0);
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      const col = part.counts[l];
+      for (let i = 0; i < col.length; i++) if (col[i]) this.count((part.origin + i) * part.size, l, col[i], false);
+    }
   }
 
   addUntimed(levelIndex: number): void {

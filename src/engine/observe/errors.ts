@@ -37,6 +37,17 @@ export class ErrorCollector {
     return item;
   }
 
+  /**
+   * Adds the errors of a piece of the run, in file order: its exact counts, and its kept items
+   * (most recent last) with line numbers moved by `lineOffset`.
+   */
+  absorb(part: ErrorsSection, lineOffset: number): void {
+    for (const [processor, n] of Object.entries(part.byProcessor)) this.processors.set(processor, (this.processors.get(processor) ?? 0) + n);
+    for (const [type, n] of Object.entries(part.byType)) this.types.set(type, (this.types.get(type) ?? 0) + n);
+    this.ring.skip(part.total - part.items.length);
+    for (const item of part.items) this.ring.push({ item: { ...item, lineNo: item.lineNo + lineOffset }, error: undefined, pending: false });
+  }
+
   get total(): number {
     return this.ring.seen;
   }

@@ -53,6 +53,14 @@ export class EventLog {
     this.ring.push(entry);
   }
 
+  /** Adds a piece's events: `seen` logged there, the kept ones (a `lineNo` field moved by `lineOffset`). */
+  absorb(items: readonly LogEvent[], seen: number, lineOffset: number): void {
+    this.ring.skip(seen - items.length);
+    for (const event of items) {
+      this.ring.push(lineOffset !== 0 && typeof event.lineNo === 'number' ? { ...event, lineNo: event.lineNo + lineOffset } : event);
+    }
+  }
+
   get seen(): number {
     return this.ring.seen;
   }

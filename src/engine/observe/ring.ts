@@ -32,6 +32,14 @@ export class Ring<T> {
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
   }
 
+  /**
+   * Counts `n` items as pushed and gone without keeping them: those another ring (a piece of the
+   * run) evicted before handing over its most recent ones, which are pushed right after.
+   */
+  skip(n: number): void {
+    if (n > 0) this.total += n;
+  }
+
   /** Items kept now. */
   get size(): number {
     return this.items.length;

@@ -71,6 +71,13 @@ export class TraceRecorder {
     if (this.enabled) this.ring.push(trace);
   }
 
+  /** Adds a piece's traces, in file order: `seen` made there, the kept ones with line numbers moved by `lineOffset`. */
+  absorb(items: readonly Trace[], seen: number, lineOffset: number): void {
+    if (!this.enabled) return;
+    this.ring.skip(seen - items.length);
+    for (const trace of items) this.ring.push(lineOffset === 0 ? trace : { ...trace, lineNo: trace.lineNo + lineOffset });
+  }
+
   get seen(): number {
     return this.ring.seen;
   }

@@ -19,8 +19,43 @@ export interface ProcessorConfig {
   params: Params;
 }
 
+/** How entries are read from the file: the run's first stage, before any processor. */
+export interface InputConfig {
+  /** A format id, or "auto": detected from the head of the file. */
+  format: string;
+  /** Join continuation lines (stack traces) to the entry they belong to. */
+  multiline: boolean;
+  /** Zone of timestamps written without one ("UTC", "+02:00", "-0530"); absent: the run's option (UTC by default). */
+  timeZone?: string;
+}
+
 export interface PipelineConfig {
+  /** Absent in configs that do not say: the defaults, or the first `parse` processor's params. */
+  input?: InputConfig;
   processors: ProcessorConfig[];
+}
+
+export const DEFAULT_INPUT: InputConfig = { format: 'auto', multiline: true };
+
+/**
+ * The input stage a config asks for: its `input` section, else what an older config's `parse`
+ * processor says (the same meaning), else the defaults.
+ */
+export function inputOf(config: PipelineConfig): InputConfig {
+  if (config.input) return config.input;
+  const parse = config.processors.find((p) => p.type === 'parse');
+  if (parse) return { format: (parse.params.format as string) ?? 'auto', multiline: (parse.params.multiline as boolean) ?? true };
+  return DEFAULT_INPUT;
+}
+
+/** "UTC", "Z", "+02:00", "+0200", "-05" as minutes east of UTC, or null. */
+export function zoneOffsetMinutes(text: string): number | null {
+  if (/^(?:UTC|GMT|Z)$/i.test(text)) return 0;
+  const m = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})?$/i.exec(text);
+  if (!m) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  if (minutes > 14 * 60) return null;
+  return m[1] === '-' ? -minutes : minutes;
 }
 
 /** A reason a config was refused: where (`processors[2].pattern`) and why. */
@@ -49,8 +84,9 @@ export function parsePipeline(input: string | unknown): Result<PipelineConfig, C
   if (!isObject(raw)) return fail('', 'expected an object like {"processors": [...]}');
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(raw)) {
-    if (key !== 'processors') issues.push({ path: key, message: `unknown key (expected only "processors")` });
+    if (key !== 'processors' && key !== 'input') issues.push({ path: key, message: `unknown key (expected "input" and "processors")` });
   }
+  const inputSection = raw.input === undefined ? undefined : parseInput(raw.input, issues);
   const list = raw.processors;
   if (!Array.isArray(list)) return fail('processors', 'expected a list of processors');
   if (list.length === 0) return fail('processors', 'a pipeline needs at least one processor');
@@ -65,7 +101,29 @@ export function parsePipeline(input: string | unknown): Result<PipelineConfig, C
   if (issues.length) return { ok: false, error: issues };
   // Only a config that forms a DAG is valid: cycles are config errors too.
   const graph = buildGraph({ processors });
-  return graph.ok ? { ok: true, value: { processors } } : graph;
+  if (!graph.ok) return graph;
+  return { ok: true, value: inputSection ? { input: inputSection, processors } : { processors } };
+}
+
+const INPUT_KEYS = ['format', 'multiline', 'timeZone'];
+
+function parseInput(value: unknown, issues: ConfigIssue[]): InputConfig | undefined {
+  if (!isObject(value)) {
+    issues.push({ path: 'input', message: 'expected an object like {"format": "auto", "multiline": true}' });
+    return undefined;
+  }
+  const before = issues.length;
+  for (const key of Object.keys(value)) {
+    if (!INPUT_KEYS.includes(key)) issues.push({ path: `input.${key}`, message: unknownKeyMessage(key, 'input', INPUT_KEYS) });
+  }
+  const { format = 'auto', multiline = true, timeZone } = value;
+  if (typeof format !== 'string' || !/^[\w.-]{1,64}$/.test(format)) issues.push({ path: 'input.format', message: 'expected a format id, or "auto"' });
+  if (typeof multiline !== 'boolean') issues.push({ path: 'input.multiline', message: 'expected true or false' });
+  if (timeZone !== undefined && (typeof timeZone !== 'string' || zoneOffsetMinutes(timeZone) === null)) {
+    issues.push({ path: 'input.timeZone', message: 'expected a zone like "UTC", "+02:00" or "-0530"' });
+  }
+  if (issues.length !== before) return undefined;
+  return { format: format as string, multiline: multiline as boolean, ...(timeZone !== undefined ? { timeZone: timeZone as string } : {}) };
 }
 
 function parseProcessor(

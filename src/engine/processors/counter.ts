@@ -18,6 +18,9 @@ export interface CounterState {
   distinct: number;
 }
 
+/** What a counter gained in a piece of the run: keys in first-seen order with their counts. */
+type CounterPart = [key: string, count: number][];
+
 /** Keeps memory flat on high-cardinality keys (ids, IPs). */
 export const MAX_KEYS = 100_000;
 export const OTHER_KEY = '(other)';
@@ -108,14 +111,18 @@ export const counter: ProcessorModule = {
     const { by, field, pattern, group, ignoreCase, top } = params as unknown as CounterParams;
     const regex = by === 'pattern' && pattern !== undefined ? new RegExp(pattern, ignoreCase ? 'i' : '') : null;
     const read = field === undefined ? null : fieldReader(field);
+    // Keys in first-seen order: the order a cap applies in, piece after piece.
     const counts = new Map<string, number>();
+    // What the lines counted since the last drain() added (a range worker reports it in pieces).
+    let gained = new Map<string, number>();
 
-    const add = (key: string): void => {
-      const n = counts.get(key);
-      if (n !== undefined) counts.set(key, n + 1);
-      else if (counts.size < MAX_KEYS) counts.set(key, 1);
-      else counts.set(OTHER_KEY, (counts.get(OTHER_KEY) ?? 0) + 1);
+    const addTo = (table: Map<string, number>, key: string, by: number): void => {
+      const n = table.get(key);
+      if (n !== undefined) table.set(key, n + by);
+      else if (table.size < MAX_KEYS) table.set(key, by);
+      else table.set(OTHER_KEY, (table.get(OTHER_KEY) ?? 0) + by);
     };
+    const add = (key: string): void => addTo(gained, key, 1);
 
     // One closure per mode, so the per-record path has no branching on the config.
     let map: MapFn;
@@ -146,15 +153,30 @@ export const counter: ProcessorModule = {
       };
     }
 
+    const settle = () => {
+      for (const [key, n] of gained) addTo(counts, key, n);
+      gained = new Map();
+    };
     return {
       kind: 'map',
       map,
-      state: (): CounterState => ({
-        counts: [...counts]
-          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-          .slice(0, top),
-        distinct: counts.size,
-      }),
+      drain: (): CounterPart => {
+        const part: CounterPart = [...gained];
+        gained = new Map();
+        return part;
+      },
+      absorb: (part: unknown) => {
+        for (const [key, n] of part as CounterPart) addTo(counts, key, n);
+      },
+      state: (): CounterState => {
+        settle();
+        return {
+          counts: [...counts]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+            .slice(0, top),
+          distinct: counts.size,
+        };
+      },
     };
   },
 };

@@ -44,9 +44,21 @@ export type MapFn = (record: LogRecord) => LogRecord | null;
 /** Returns the branch the record goes to, or null when no branch (and no default) takes it. */
 export type RouteFn = (record: LogRecord) => string | null;
 
-export type ProcessorInstance =
-  | { kind: 'map'; map: MapFn; state?: () => unknown }
-  | { kind: 'router'; route: RouteFn; state?: () => unknown };
+/**
+ * A processor at work. One that keeps a state (a counter's table) reports it as the parts it
+ * gained since the last `drain()`, so the parts of every range of a file can be merged in file
+ * order (the module's `mergeState`) into what one pass gives.
+ */
+interface Stateful {
+  /** The state as the report shows it (a counter's top keys). */
+  state?: () => unknown;
+  /** In a range worker: what the state gained since the last call (plain data). */
+  drain?: () => unknown;
+  /** In the coordinator: adds a part drained from a range, parts in file order. */
+  absorb?: (part: unknown) => void;
+}
+
+export type ProcessorInstance = ({ kind: 'map'; map: MapFn } | { kind: 'router'; route: RouteFn }) & Stateful;
 
 /** Params after validation: defaults filled in, types checked, regexes compile. */
 export type Params = Record<string, unknown>;

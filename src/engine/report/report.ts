@@ -12,6 +12,7 @@ export const REPORT_SCHEMA = 'linesight.report/v1';
 
 /** A pipeline config in the JSON form users write; it loads back unchanged. */
 export interface PipelineConfigJson {
+  input?: { format: string; multiline: boolean; timeZone?: string };
   processors: ({ type: string; id: string; next?: string[] } & Record<string, unknown>)[];
 }
 
@@ -89,6 +90,7 @@ export interface Observations {
 
 export function toConfigJson(config: PipelineConfig): PipelineConfigJson {
   return {
+    ...(config.input ? { input: { ...config.input } } : {}),
     processors: config.processors.map(({ type, id, next, onError, circuit, params }) => ({
       type,
       id,

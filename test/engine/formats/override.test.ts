@@ -28,9 +28,9 @@ describe('RunOptions.format', () => {
     expect(report.format).toMatchObject({ id: 'log4j', overridden: false, unmatchedLines: 0 });
   });
 
-  it('changes nothing when the pipeline has no parse processor', async () => {
+  it('applies to a pipeline without a parse processor too: reading the input is the run\'s first stage', async () => {
     const report = await runLog(new Blob([JAVA]), config({ processors: [{ type: 'uppercase' }] }), { format: 'syslog' });
-    expect(report.format).toBeNull();
+    expect(report.format).toMatchObject({ id: 'syslog', overridden: true });
   });
 
   it('the worker lists the built-in formats, plain text last', () => {

@@ -1,0 +1,127 @@
+/**
+ * The index of a whole file, from the index parts of its pieces in file order: where each block
+ * of entries starts, its first line and first entry, and every entry's level and time code.
+ */
+import { codeLevel, codeTime, type IndexPart } from './index-part.ts';
+
+/** A growable typed column. */
+class Column<T extends Float64Array | Uint16Array | Uint8Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(256);
+  }
+  push(values: ArrayLike<number>, add = 0): void {
+    this.reserve(values.length);
+    for (let i = 0; i < values.length; i++) this.data[this.length + i] = values[i] + add;
+    this.length += values.length;
+  }
+  pushOne(value: number): void {
+    this.reserve(1);
+    this.data[this.length++] = value;
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+  private reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + n) size *= 2;
+    const grown = this.make(size);
+    grown.set(this.data.subarray(0, this.length) as never);
+    this.data = grown;
+  }
+}
+
+export class LogIndex {
+  private readonly offsets = new Column((n) => new Float64Array(n));
+  private readonly lines = new Column((n) => new Float64Array(n));
+  /** Entry number (0-based) of each block's first entry. */
+  private readonly firstEntries = new Column((n) => new Float64Array(n));
+  private readonly bases = new Column((n) => new Float64Array(n));
+  private readonly units = new Column((n) => new Uint8Array(n));
+  private readonly codes = new Column((n) => new Uint16Array(n));
+  /** Where the last block ends (the end of the last entry read). */
+  endOffset = 0;
+
+  /** A piece's part; its lines are numbered from `lineOffset`, its entries from `entryOffset`. */
+  append(part: IndexPart, lineOffset: number, entryOffset: number): void {
+    let entry = entryOffset;
+    for (let b = 0; b < part.blockOffsets.length; b++) {
+      this.firstEntries.pushOne(entry);
+      entry += part.blockEntries[b];
+    }
+    this.offsets.push(part.blockOffsets);
+    this.lines.push(part.blockLines, lineOffset);
+    this.bases.push(part.blockBase);
+    this.units.push(part.blockUnit);
+    this.codes.push(part.codes);
+    if (part.endOffset === part.endOffset) this.endOffset = part.endOffset;
+    else if (part.blockOffsets.length) this.endOffset = Math.max(this.endOffset, part.blockOffsets[part.blockOffsets.length - 1]);
+  }
+
+  get entries(): number {
+    return this.codes.length;
+  }
+
+  get blocks(): number {
+    return this.offsets.length;
+  }
+
+  /** Bytes the index holds (its columns' capacity). */
+  get bytes(): number {
+    return this.offsets.bytes + this.lines.bytes + this.firstEntries.bytes + this.bases.bytes + this.units.bytes + this.codes.bytes;
+  }
+
+  /** The block holding entry `entry` (0-based). */
+  blockOf(entry: number): number {
+    const first = this.firstEntries.data;
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= entry) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The block holding line `line` (0-based), i.e. the last block starting at or before it. */
+  blockOfLine(line: number): number {
+    const lines = this.lines.data;
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid] <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  block(b: number): { offset: number; end: number; firstLine: number; firstEntry: number; entries: number } {
+    const firstEntry = this.firstEntries.data[b];
+    const next = b + 1 < this.offsets.length;
+    return {
+      offset: this.offsets.data[b],
+      end: next ? this.offsets.data[b + 1] : this.endOffset,
+      firstLine: this.lines.data[b],
+      firstEntry,
+      entries: (next ? this.firstEntries.data[b + 1] : this.codes.length) - firstEntry,
+    };
+  }
+
+  levelOf(entry: number): number {
+    return codeLevel(this.codes.data[entry]);
+  }
+
+  /** The entry's log time (epoch ms, to its block's unit), NaN when it has none. */
+  timeOf(entry: number, block = this.blockOf(entry)): number {
+    return codeTime(this.codes.data[entry], this.bases.data[block], this.units.data[block]);
+  }
+
+  /** The per-entry codes (level and time), for filters that scan every entry. */
+  get entryCodes(): Uint16Array {
+    return this.codes.data.subarray(0, this.codes.length);
+  }
+}
