@@ -42,6 +42,8 @@ export type ScanInput = { blob: BlobLike; stream?: false } | { blob: BlobLike; s
 export const READ_BYTES = 4 << 20;
 /** Lines handed to the pipeline at once: large enough to time a batch, small enough to stay in cache. */
 const BATCH_LINES = 8192;
+/** How long the scan may work before it lets other tasks (a cancel message) in. */
+const YIELD_EVERY_MS = 40;
 
 const LEVEL_COUNT = LEVELS.length;
 
@@ -162,11 +164,17 @@ export class RangeScanner {
       invalid = 0;
       lastPieceAt = performance.now();
     };
+    let lastYield = performance.now();
     const flush = async () => {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
       await this.process(batch);
+      // Awaiting promises alone never lets a message in: a timer does.
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
     };
     /** Whether the line is the range's own, and not past its end: counts it and queues it. */
     const take = (text: string, offset: number): boolean => {
