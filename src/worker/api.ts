@@ -17,7 +17,8 @@ import {
   type RetentionSection,
   type RetentionSettings,
 } from '../store/index.ts';
-import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
+import { clearOutputs, outputFile, outputName, type OutputSummary } from './output.ts';
+import { WorkerPool } from './pool.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
 export interface StartRun {
@@ -40,6 +41,8 @@ export interface StartRun {
   customFormats?: unknown[];
   /** The zone of timestamps written without one, in minutes east of UTC; absent: UTC. */
   timeZoneOffsetMinutes?: number;
+  /** Range workers to read with; absent: as many as the machine has cores. */
+  workers?: number;
 }
 
 /** A built-in log format, as the UI lists it. */
@@ -59,6 +62,10 @@ export interface RunResult {
 }
 
 let current: AbortController | null = null;
+/** The range workers, kept from run to run (started on the first). */
+let pool: WorkerPool | null = null;
+/** The output files of the last run, in file order. */
+let latestOutputs: string[] = [];
 /** The live run, or the last one: its traces, errors and events are asked for on demand. */
 let latest: LogRun | null = null;
 /**
@@ -100,7 +107,14 @@ export const api = {
     const store = persist ? await workerStore() : null;
     const settings = clampRetention(start.retention ?? (store?.db ? await loadRetention(store.db).catch(() => DEFAULT_RETENTION) : DEFAULT_RETENTION));
     const caps = { ...runCaps(settings), traces: wholeIn(start.traceCap, 1, MAX_TRACES, settings.tracesPerRun) };
-    const output = start.keepOutput ? await OpfsOutput.open() : undefined;
+    const workers = wholeIn(start.workers, 1, 64, defaultWorkers());
+    if (pool?.size !== workers) {
+      pool?.terminate();
+      pool = new WorkerPool(workers);
+    }
+    latestOutputs = [];
+    if (start.keepOutput) await clearOutputs();
+    pool.outputName = start.keepOutput ? (range) => outputName(start.runId, range) : null;
     const run = new LogRun(
       file,
       config.value,
@@ -113,8 +127,9 @@ export const api = {
         ...(typeof start.format === 'string' && start.format ? { format: start.format } : {}),
         ...(Array.isArray(start.customFormats) ? { customFormats: start.customFormats } : {}),
         ...(isTimeZoneOffset(start.timeZoneOffsetMinutes) ? { timeZoneOffsetMinutes: start.timeZoneOffsetMinutes } : {}),
+        pool,
       },
-      { onSnapshot, output },
+      { onSnapshot },
     );
     latest = run;
     let kept: (where: { db: LinesightDatabase; runId: string } | null) => void = () => {};
@@ -137,7 +152,9 @@ export const api = {
       const final: RunReport = persister ? await persister.finish(report) : { ...report, retention: retentionOf(report, caps) };
       finished = true;
       kept(store?.db && persister?.status.state === 'saved' ? { db: store.db, runId: start.runId } : null);
-      return { report: final, output: output?.summary ?? null, storage: persister?.status ?? null };
+      const outputs = run.outputs.filter((o): o is OutputSummary => o !== null && o !== undefined);
+      latestOutputs = outputs.flatMap((o) => (o.name ? [o.name] : []));
+      return { report: final, output: start.keepOutput ? joinOutputs(outputs) : null, storage: persister?.status ?? null };
     } finally {
       kept(null);
       if (!finished) persister?.abandon();
@@ -178,8 +195,27 @@ export const api = {
     return alerts.alerts();
   },
 
-  latestOutputFile,
+  /** The last run's output lines as one file (its ranges' files in order), or null. */
+  latestOutputFile(): Promise<File | null> {
+    return outputFile(latestOutputs, 'latest-output.log');
+  },
 };
+
+/** The ranges' outputs as one: their lines and bytes, and the first problem met. */
+function joinOutputs(outputs: OutputSummary[]): OutputSummary {
+  const error = outputs.find((o) => o.error)?.error;
+  return {
+    lines: outputs.reduce((n, o) => n + o.lines, 0),
+    bytes: outputs.reduce((n, o) => n + o.bytes, 0),
+    ...(error ? { error } : {}),
+  };
+}
+
+/** One range worker per core the browser reports (at least one). */
+function defaultWorkers(): number {
+  const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency;
+  return Number.isInteger(cores) && cores > 0 ? Math.min(cores, 16) : 1;
+}
 
 export type AlertUserAction = 'acknowledge' | 'resolve' | 'suppress' | 'unsuppress';
 

@@ -1,0 +1,53 @@
+/**
+ * A range worker: scans the byte ranges of a file the engine worker hands it (see
+ * engine/scan/scanner.ts) and reports their pieces back. The engine worker starts a pool of these.
+ */
+import { expose, transfer } from 'comlink';
+import { RangeScanner } from '../engine/scan/scanner.ts';
+import type { RunPiece, ScanRange, ScanSetup } from '../engine/scan/types.ts';
+import { OpfsOutput, type OutputSummary } from './output.ts';
+
+const scans = new Map<number, AbortController>();
+
+/** The buffers of a piece's index, handed over rather than copied. */
+function buffersOf(piece: RunPiece): ArrayBuffer[] {
+  const index = piece.index;
+  if (!index) return [];
+  return [index.blockOffsets, index.blockLines, index.blockEntries, index.blockBase, index.blockUnit, index.codes].map((a) => a.buffer as ArrayBuffer);
+}
+
+export const rangeApi = {
+  /** Scans one range; `output` names the private file its output lines go to (null: none kept). */
+  async scan(
+    task: number,
+    file: File,
+    stream: boolean,
+    setup: ScanSetup,
+    range: ScanRange,
+    output: string | null,
+    onPiece: (piece: RunPiece) => void,
+  ): Promise<OutputSummary | null> {
+    const controller = new AbortController();
+    scans.set(task, controller);
+    const sink = output ? await OpfsOutput.open(output) : undefined;
+    try {
+      await new RangeScanner(setup, sink).scan(stream ? { blob: file, stream: true } : { blob: file }, range, (piece) => onPiece(transfer(piece, buffersOf(piece))), controller.signal);
+      return sink?.summary ?? null;
+    } finally {
+      scans.delete(task);
+    }
+  },
+
+  cancel(task: number): void {
+    scans.get(task)?.abort();
+  },
+
+  /** Answers while the worker is alive and gets a turn: the pool's check that it has not died. */
+  ping(): true {
+    return true;
+  },
+};
+
+export type RangeApi = typeof rangeApi;
+
+expose(rangeApi);
