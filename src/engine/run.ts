@@ -83,11 +83,11 @@ export interface ScanPool {
 }
 
 /** Scans in this thread: `size` ranges at once, interleaved (their reads are asynchronous). */
-export function inProcessPool(size = 1, outputFor?: (range: number) => OutputSink | undefined): ScanPool {
+export function inProcessPool(size = 1, outputFor?: (range: number) => OutputSink | undefined | Promise<OutputSink | undefined>): ScanPool {
   return {
     size,
     async scan(input, setup, range, onPiece, signal) {
-      const output = outputFor?.(range.index);
+      const output = await outputFor?.(range.index);
       await new RangeScanner(setup, output).scan(input, range, onPiece, signal);
       return output;
     },
@@ -130,7 +130,9 @@ export function orderedBecause(graph: PipelineGraph, trace: TracePolicy | null):
   for (const node of graph.nodes) {
     const why = node.module.descriptor.ordered;
     if (why) return `${node.config.id} ${why}`;
-    if (node.config.circuit !== null) return `${node.config.id} has a circuit breaker, which counts errors in line order`;
+    if (node.config.circuit !== null && node.module.descriptor.canFail) {
+      return `${node.config.id} has a circuit breaker, which counts its failures in line order`;
+    }
   }
   if (trace && trace.mode !== 'all') return trace.mode === 'first' ? 'tracing the first lines follows line order' : 'tracing 1 line in N follows line order';
   return null;

@@ -3,7 +3,7 @@ import { parsePipeline } from '../engine/pipeline/config.ts';
 import { describeProcessors } from '../engine/processors/registry.ts';
 import { MAX_TRACES, type TracePolicy } from '../engine/observe/types.ts';
 import { toConfigJson, type Observations, type Report } from '../engine/report/report.ts';
-import { LogRun } from '../engine/run.ts';
+import { inProcessPool, LogRun, type ScanPool } from '../engine/run.ts';
 import { ALL_FORMATS } from '../engine/formats/registry.ts';
 import type { RunSnapshot } from '../engine/snapshot.ts';
 import {
@@ -17,7 +17,7 @@ import {
   type RetentionSection,
   type RetentionSettings,
 } from '../store/index.ts';
-import { clearOutputs, outputFile, outputName, type OutputSummary } from './output.ts';
+import { clearOutputs, OpfsOutput, outputFile, outputName, type OutputSummary } from './output.ts';
 import { WorkerPool } from './pool.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
@@ -63,7 +63,7 @@ export interface RunResult {
 
 let current: AbortController | null = null;
 /** The range workers, kept from run to run (started on the first). */
-let pool: WorkerPool | null = null;
+let pool: ScanPool | null = null;
 /** The output files of the last run, in file order. */
 let latestOutputs: string[] = [];
 /** The live run, or the last one: its traces, errors and events are asked for on demand. */
@@ -108,13 +108,19 @@ export const api = {
     const settings = clampRetention(start.retention ?? (store?.db ? await loadRetention(store.db).catch(() => DEFAULT_RETENTION) : DEFAULT_RETENTION));
     const caps = { ...runCaps(settings), traces: wholeIn(start.traceCap, 1, MAX_TRACES, settings.tracesPerRun) };
     const workers = wholeIn(start.workers, 1, 64, defaultWorkers());
-    if (pool?.size !== workers) {
-      pool?.terminate();
-      pool = new WorkerPool(workers);
-    }
     latestOutputs = [];
     if (start.keepOutput) await clearOutputs();
-    pool.outputName = start.keepOutput ? (range) => outputName(start.runId, range) : null;
+    const name = start.keepOutput ? (range: number) => outputName(start.runId, range) : null;
+    if (typeof Worker === 'function') {
+      if (!(pool instanceof WorkerPool) || pool.size !== workers) {
+        if (pool instanceof WorkerPool) pool.terminate();
+        pool = new WorkerPool(workers);
+      }
+      pool.outputName = name;
+    } else {
+      // Where workers cannot start (Node, for tests), the ranges are read in this thread.
+      pool = inProcessPool(1, name ? (range) => OpfsOutput.open(name(range)) : undefined);
+    }
     const run = new LogRun(
       file,
       config.value,
@@ -127,7 +133,7 @@ export const api = {
         ...(typeof start.format === 'string' && start.format ? { format: start.format } : {}),
         ...(Array.isArray(start.customFormats) ? { customFormats: start.customFormats } : {}),
         ...(isTimeZoneOffset(start.timeZoneOffsetMinutes) ? { timeZoneOffsetMinutes: start.timeZoneOffsetMinutes } : {}),
-        pool,
+        pool: pool!,
       },
       { onSnapshot },
     );
@@ -152,7 +158,8 @@ export const api = {
       const final: RunReport = persister ? await persister.finish(report) : { ...report, retention: retentionOf(report, caps) };
       finished = true;
       kept(store?.db && persister?.status.state === 'saved' ? { db: store.db, runId: start.runId } : null);
-      const outputs = run.outputs.filter((o): o is OutputSummary => o !== null && o !== undefined);
+      // Range workers hand back their output's summary; an in-thread scan, its sink.
+      const outputs = run.outputs.flatMap((o) => (o instanceof OpfsOutput ? [o.summary] : o ? [o as OutputSummary] : []));
       latestOutputs = outputs.flatMap((o) => (o.name ? [o.name] : []));
       return { report: final, output: start.keepOutput ? joinOutputs(outputs) : null, storage: persister?.status ?? null };
     } finally {

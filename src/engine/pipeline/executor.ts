@@ -28,6 +28,8 @@ export interface ExecutorHooks {
 /** A processor error under the `stop` policy: the run ends. */
 export class PipelineStopped extends Error {
   override name = 'PipelineStopped';
+  /** What the batch's lines before the failing one emitted: they finished their way. */
+  output: LogRecord[] = [];
   constructor(
     readonly processor: string,
     readonly lineNo: number,
@@ -124,7 +126,12 @@ export class PipelineExecutor {
         const trace = output[i].trace;
         if (trace !== undefined) trace.emitted = true;
       }
-      if (this.stopped !== null) throw this.stopped;
+      if (this.stopped !== null) {
+        if (this.multipleOutputs) output.sort((a, b) => a.lineNo - b.lineNo);
+        this.outputLines += output.length;
+        this.stopped.output = output;
+        throw this.stopped;
+      }
     } catch (error) {
       for (let i = 0; i < inboxes.length; i++) inboxes[i] = [];
       throw error;

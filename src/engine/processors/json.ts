@@ -16,6 +16,7 @@ export const json: ProcessorModule = {
     title: 'JSON',
     description: 'Parses each line as a JSON object into the fields of the line; other lines are errors.',
     kind: 'map',
+    canFail: true,
     params: [
       {
         name: 'levelField',

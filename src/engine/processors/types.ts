@@ -37,6 +37,11 @@ export interface ProcessorDescriptor {
    * answer is the one a single pass gives; the others run on the pool over byte ranges.
    */
   ordered?: string;
+  /**
+   * The processor can fail on a line (a JSON parser on text that is not JSON). Only then does
+   * its circuit breaker, which counts failures in line order, make the pipeline read in order.
+   */
+  canFail?: boolean;
 }
 
 /** Returns the record to pass on (the same object, changed or not), or null to drop it. Throws on error. */

@@ -70,10 +70,12 @@ export class RangeScanner {
   private readonly lastCounters: NodeCounters[];
   private lastEdges: Float64Array;
   private lastOutput = 0;
-  private lastUnmatched = 0;
-  private lastJoined = 0;
   // What the current piece collects; replaced when it is reported.
   private piece!: PieceCollector;
+  private readonly heads = new HeadColumns();
+  /** The last line (range-local) of the entry a `stop` policy ended the scan at, and the byte after it. */
+  private stopLine = 0;
+  private stopEnd = 0;
 
   constructor(
     private readonly setup: ScanSetup,
@@ -186,7 +188,9 @@ export class RangeScanner {
       if (!started) {
         if (!this.startsEntry(text)) return true;
         started = true;
-      } else if (offset >= end && this.startsEntry(text)) {
+      }
+      // The first entry at or after the range's end is the next range's first.
+      if (offset >= end && this.startsEntry(text)) {
         ownedTo = offset;
         return false;
       }
@@ -252,6 +256,9 @@ export class RangeScanner {
       if (ownedTo !== ownedTo) ownedTo = readFrom + splitter.stats.bytes;
       if (error instanceof PipelineStopped) {
         await this.output?.close();
+        localLines = this.stopLine;
+        ownedTo = this.stopEnd;
+        truncated = invalid = 0;
         await pieceDone(true, { stopped: { message: error.message, lineNo: error.lineNo } });
         return;
       }
@@ -288,31 +295,52 @@ export class RangeScanner {
   /** Lines → entries (joined, parsed) → level and time → pipeline → output. */
   private async process(lines: LogRecord[], joined = false): Promise<void> {
     const entries = joined || !this.joiner ? lines : this.joiner.push(lines);
-    if (entries.length === 0) return;
+    const n = entries.length;
+    if (n === 0) return;
     const { parser, piece } = this;
-    for (let i = 0; i < entries.length; i++) {
+    // What the input stage read, kept before any processor changes level, time or text.
+    const head = this.heads.reserve(n);
+    for (let i = 0; i < n; i++) {
       const record = entries[i];
+      const before = parser.unmatched;
       applyFields(record, parser.parse(record.text));
-      piece.count(record);
+      head.level[i] = levelIndexOf(record.level!);
+      head.ts[i] = record.ts ?? NaN;
+      head.unmatched[i] = parser.unmatched - before;
+      head.lines[i] = linesIn(record.text);
     }
-    this.piece.unmatchedEntries = parser.unmatched - this.lastUnmatched;
-    this.piece.joinedLines = (this.joiner?.joined ?? 0) - this.lastJoined;
     const traces = this.piece.traces;
     if (traces.enabled) {
-      for (let i = 0; i < entries.length; i++) if (traces.samples(entries[i].lineNo)) this.executor.trace(entries[i]);
+      for (let i = 0; i < n; i++) if (traces.samples(entries[i].lineNo)) this.executor.trace(entries[i]);
     }
     const before = this.executor.counters.map((c) => ({ ...c }));
+    let counted = n;
     let out: LogRecord[];
     try {
       out = this.executor.process(entries);
+    } catch (error) {
+      // A stop: the entries after the failing one never were, for the run as for its counts.
+      if (error instanceof PipelineStopped) {
+        let at = 0;
+        while (at < n - 1 && entries[at].lineNo !== error.lineNo) at++;
+        counted = at + 1;
+        this.stopLine = entries[at].lineNo + head.lines[at] - 1;
+        this.stopEnd = entries[at].offset + utf8Length(entries[at].text) + 1;
+        await this.write(error.output);
+      }
+      throw error;
     } finally {
       this.stagesCompleted(before);
+      for (let i = 0; i < counted; i++) piece.count(entries[i], head.level[i], head.ts[i], head.unmatched[i], head.lines[i]);
     }
-    if (this.output && this.setup.keepOutput && out.length) {
-      const texts = new Array<string>(out.length);
-      for (let i = 0; i < out.length; i++) texts[i] = out[i].text;
-      await this.output.write(texts);
-    }
+    await this.write(out);
+  }
+
+  private async write(out: LogRecord[]): Promise<void> {
+    if (!this.output || !this.setup.keepOutput || out.length === 0) return;
+    const texts = new Array<string>(out.length);
+    for (let i = 0; i < out.length; i++) texts[i] = out[i].text;
+    await this.output.write(texts);
   }
 
   /** One `stage_completed` event per processor that saw lines in this batch, and its latency. */
@@ -359,8 +387,6 @@ export class RangeScanner {
     this.lastEdges = this.executor.edgeLines.slice();
     const outputLines = this.executor.outputLines - this.lastOutput;
     this.lastOutput = this.executor.outputLines;
-    this.lastUnmatched = this.parser.unmatched;
-    this.lastJoined = this.joiner?.joined ?? 0;
     const tracesSection = p.traces.section();
     const errorsSection = p.errors.section();
     const eventsSection = p.events.section();
@@ -430,12 +456,12 @@ class PieceCollector {
   }
 
   /** An entry as read: its level and time feed the counts, the timeline, the minutes and the index. */
-  count(record: LogRecord): void {
-    const level = levelIndexOf(record.level!);
+  count(record: LogRecord, level: number, ts: number, unmatched: number, lines: number): void {
     this.entries++;
     this.levels[level]++;
-    const ts = record.ts;
-    if (ts === undefined) {
+    this.unmatchedEntries += unmatched;
+    this.joinedLines += lines - 1;
+    if (ts !== ts) {
       this.timeline.addUntimed(level);
     } else {
       this.timeline.add(ts, level);
@@ -447,7 +473,44 @@ class PieceCollector {
       }
       this.minutes[this.minuteAt + 1 + level]++;
     }
-    this.index?.add(record.offset, record.lineNo - 1, level, ts ?? NaN);
+    this.index?.add(record.offset, record.lineNo - 1, level, ts);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Bytes of a text in UTF-8 (ASCII without encoding it). */
+function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).length;
+  return text.length;
+}
+
+/** Lines of an entry's text: 1, and one more per joined line. */
+function linesIn(text: string): number {
+  let n = 1;
+  let at = text.indexOf('\n');
+  while (at !== -1) {
+    n++;
+    at = text.indexOf('\n', at + 1);
+  }
+  return n;
+}
+
+/** Scratch columns for one batch of entries, grown as needed and reused. */
+class HeadColumns {
+  level = new Uint8Array(0);
+  ts = new Float64Array(0);
+  unmatched = new Uint8Array(0);
+  lines = new Float64Array(0);
+  reserve(n: number): this {
+    if (this.level.length < n) {
+      const size = Math.max(n, this.level.length * 2, 1024);
+      this.level = new Uint8Array(size);
+      this.ts = new Float64Array(size);
+      this.unmatched = new Uint8Array(size);
+      this.lines = new Float64Array(size);
+    }
+    return this;
   }
 }
 
