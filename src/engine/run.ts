@@ -5,11 +5,10 @@
  * (doc/merge.ts) and looks at the whole run about once a second (health, alerts, series).
  */
 import { compileCustomFormats, type FormatIssue } from './formats/custom.ts';
-import { LineParser } from './formats/parser.ts';
-import { createParseContext } from './formats/types.ts';
 import type { FormatSection } from './formats/stage.ts';
 import { DEFAULT_MAX_LINE_BYTES, describeInputError, type BlobLike, type Compression } from './lines/index.ts';
 import { RunMerger } from './doc/merge.ts';
+import type { LogFile } from './logs/views.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import type { NamedPoint } from './metrics/series.ts';
 import type { TimelineColumns } from './metrics/timeline.ts';
@@ -406,9 +405,28 @@ export class LogRun {
     return this.plan;
   }
 
-  /** A parser of the run's format, for reading entries back (the Logs view). */
-  parser(): LineParser | null {
-    return this.plan ? new LineParser(this.plan.resolved, createParseContext({ timeZoneOffsetMinutes: this.timeZoneOffsetMinutes })) : null;
+  /** The run's file as the Logs view reads it back: its index and how its entries were read (null before the head was read). */
+  logFile(): LogFile | null {
+    const index = this.merger.index;
+    const plan = this.plan;
+    if (!index || !plan) return null;
+    return {
+      name: this.fileName(),
+      size: this.source.size,
+      blob: this.source,
+      index,
+      span: () => {
+        const range = this.merger.timeline.timeRange();
+        return range ? { first: Date.parse(range.start), last: Date.parse(range.end) } : null;
+      },
+      reading: {
+        format: plan.resolved,
+        multiline: plan.format.multiline,
+        lineEnd: plan.lineEnd,
+        maxLineBytes: this.maxLineBytes,
+        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+      },
+    };
   }
 
   /**

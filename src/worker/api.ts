@@ -112,11 +112,12 @@ export const api = {
     if (start.keepOutput) await clearOutputs();
     const name = start.keepOutput ? (range: number) => outputName(start.runId, range) : null;
     if (typeof Worker === 'function') {
-      if (!(pool instanceof WorkerPool) || pool.size !== workers) {
+      let workerPool = pool instanceof WorkerPool && pool.size === workers ? pool : null;
+      if (workerPool === null) {
         if (pool instanceof WorkerPool) pool.terminate();
-        pool = new WorkerPool(workers);
+        pool = workerPool = new WorkerPool(workers);
       }
-      pool.outputName = name;
+      workerPool.outputName = name;
     } else {
       // Where workers cannot start (Node, for tests), the ranges are read in this thread.
       pool = inProcessPool(1, name ? (range) => OpfsOutput.open(name(range)) : undefined);

@@ -164,7 +164,10 @@ export class RunMerger {
     this.errors.absorb({ ...piece.errors }, offset);
     this.events.absorb(piece.events, piece.eventsSeen, offset);
     if (piece.circuits) this.circuits = piece.circuits;
-    if (piece.index) this.index?.append(piece.index, offset, this.entryOffset + this.entriesOfRange);
+    const firstEntry = this.entryOffset + this.entriesOfRange;
+    if (piece.index) this.index?.append(piece.index, offset, firstEntry);
+    if (piece.failedEntries) this.index?.markFailed(piece.failedEntries, firstEntry);
+    if (this.index) this.index.linesTotal = this.lines;
     this.entriesOfRange += piece.entries;
     if (piece.stopped || piece.failure) {
       this.ending = { range: piece.range, message: piece.stopped ? globalStop(piece.stopped, offset) : piece.failure!, cancelled: false };

@@ -33,6 +33,8 @@ export interface IndexPart {
   /** Index into TIME_UNITS_MS. */
   blockUnit: Uint8Array;
   codes: Uint16Array;
+  /** Entries that are lines before the file's first header (each an entry of its own). */
+  leading: number;
 }
 
 const LEVEL_INDEX = new Map<Level, number>(LEVELS.map((level, i) => [level, i]));
@@ -66,6 +68,8 @@ export class IndexBuilder {
   private readonly times = new Float64Array(BLOCK_ENTRIES);
   private readonly levels = new Uint8Array(BLOCK_ENTRIES);
   private endOffset = 0;
+  /** Entries before the file's first header, since the last take. */
+  leading = 0;
 
   /** One entry, in file order: where it starts, its first line's number, its level and time (NaN: none). */
   add(offset: number, line: number, levelIndex: number, ts: number): void {
@@ -92,7 +96,9 @@ export class IndexBuilder {
       blockBase: Float64Array.from(this.bases),
       blockUnit: Uint8Array.from(this.units),
       codes: this.codes.slice(0, this.used),
+      leading: this.leading,
     };
+    this.leading = 0;
     this.offsets = [];
     this.lines = [];
     this.counts = [];

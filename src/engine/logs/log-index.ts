@@ -5,7 +5,7 @@
 import { codeLevel, codeTime, type IndexPart } from './index-part.ts';
 
 /** A growable typed column. */
-class Column<T extends Float64Array | Uint16Array | Uint8Array> {
+class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
   data: T;
   length = 0;
   constructor(private readonly make: (n: number) => T) {
@@ -43,6 +43,37 @@ export class LogIndex {
   private readonly codes = new Column((n) => new Uint16Array(n));
   /** Where the last block ends (the end of the last entry read). */
   endOffset = 0;
+  /** Lines of the file indexed so far (the merge sets it). */
+  linesTotal = 0;
+  /** The first entries of the file that are lines before its first header (each an entry of its own). */
+  leadingEntries = 0;
+
+  /** Entries that failed in a processor: a bitset, 1 bit per entry. */
+  private failedWords = new Column((n) => new Uint32Array(n));
+  private failedCount = 0;
+
+  /** Marks entries (numbered from `firstEntry`) as failed in the pipeline. */
+  markFailed(entries: readonly number[], firstEntry: number): void {
+    for (const local of entries) {
+      const e = firstEntry + local;
+      const word = e >>> 5;
+      while (this.failedWords.length <= word) this.failedWords.pushOne(0);
+      const bit = 1 << (e & 31);
+      if ((this.failedWords.data[word] & bit) === 0) {
+        this.failedWords.data[word] |= bit;
+        this.failedCount++;
+      }
+    }
+  }
+
+  /** Entries that failed in a processor, as 32-bit words (bit i of word w: entry 32w + i). */
+  failedBits(): Uint32Array {
+    return this.failedWords.data.slice(0, this.failedWords.length);
+  }
+
+  get failedEntries(): number {
+    return this.failedCount;
+  }
 
   /** A piece's part; its lines are numbered from `lineOffset`, its entries from `entryOffset`. */
   append(part: IndexPart, lineOffset: number, entryOffset: number): void {
@@ -56,6 +87,7 @@ export class LogIndex {
     this.bases.push(part.blockBase);
     this.units.push(part.blockUnit);
     this.codes.push(part.codes);
+    this.leadingEntries += part.leading;
     if (part.endOffset === part.endOffset) this.endOffset = part.endOffset;
     else if (part.blockOffsets.length) this.endOffset = Math.max(this.endOffset, part.blockOffsets[part.blockOffsets.length - 1]);
   }
@@ -109,6 +141,14 @@ export class LogIndex {
       firstEntry,
       entries: (next ? this.firstEntries.data[b + 1] : this.codes.length) - firstEntry,
     };
+  }
+
+  baseOf(b: number): number {
+    return this.bases.data[b];
+  }
+
+  unitOf(b: number): number {
+    return this.units.data[b];
   }
 
   levelOf(entry: number): number {

@@ -70,9 +70,12 @@ export class RangeScanner {
   private readonly lastCounters: NodeCounters[];
   private lastEdges: Float64Array;
   private lastOutput = 0;
+  private lastOrphans = 0;
   // What the current piece collects; replaced when it is reported.
   private piece!: PieceCollector;
   private readonly heads = new HeadColumns();
+  /** Lines (entries' first lines) that failed in a processor, in the batch being processed. */
+  private readonly failedLines = new Set<number>();
   /** The last line (range-local) of the entry a `stop` policy ended the scan at, and the byte after it. */
   private stopLine = 0;
   private stopEnd = 0;
@@ -102,6 +105,7 @@ export class RangeScanner {
     );
     this.executor = new PipelineExecutor(this.graph, this.instances, this.breakers, {
       onError: (node, record, error) => {
+        this.failedLines.add(record.lineNo);
         const item = this.piece.errors.add(node.config.id, record.lineNo, record.text, error);
         if (record.ts !== undefined) item.ts = record.ts;
         this.piece.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
@@ -331,7 +335,12 @@ export class RangeScanner {
       throw error;
     } finally {
       this.stagesCompleted(before);
-      for (let i = 0; i < counted; i++) piece.count(entries[i], head.level[i], head.ts[i], head.unmatched[i], head.lines[i]);
+      const failed = this.failedLines;
+      for (let i = 0; i < counted; i++) {
+        if (failed.size && failed.has(entries[i].lineNo)) piece.failed.push(piece.entries);
+        piece.count(entries[i], head.level[i], head.ts[i], head.unmatched[i], head.lines[i]);
+      }
+      failed.clear();
     }
     await this.write(out);
   }
@@ -415,10 +424,15 @@ export class RangeScanner {
       events: eventsSection.items,
       eventsSeen: eventsSection.seen,
       ...(p.index ? { index: p.index.take(endOffset) } : {}),
+      ...(p.failed.length ? { failedEntries: p.failed } : {}),
       ...(this.breakers.some((b) => b !== null)
         ? { circuits: this.breakers.map((b) => ({ state: b?.state ?? 'closed', openings: b?.openings ?? 0 })) }
         : {}),
     };
+    if (piece.index && this.joiner) {
+      piece.index.leading = this.joiner.orphans - this.lastOrphans;
+      this.lastOrphans = this.joiner.orphans;
+    }
     const next = new PieceCollector(this.graph.nodes.length, this.setup.caps, this.setup, this.setup.index, p);
     this.piece = next;
     return piece;
@@ -444,6 +458,8 @@ class PieceCollector {
   readonly errors: ErrorCollector;
   readonly events: EventLog;
   readonly index: IndexBuilder | null;
+  /** Entries (numbered in the piece) that failed in a processor. */
+  readonly failed: number[] = [];
 
   constructor(nodes: number, caps: ScanSetup['caps'], setup: ScanSetup, indexing: boolean, before?: PieceCollector) {
     this.timeline = new Timeline({ anchor: setup.anchorTs ?? undefined });

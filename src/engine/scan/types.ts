@@ -108,4 +108,6 @@ export interface RunPiece {
   /** Reading failed (a damaged file, a vanished one): the run ends with this message. */
   failure?: string;
   index?: IndexPart;
+  /** Entries of the piece (numbered from its first, 0-based) that failed in a processor. */
+  failedEntries?: number[];
 }
