@@ -426,6 +426,13 @@ export class LogRun {
         maxLineBytes: this.maxLineBytes,
         timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
       },
+      plan: {
+        format: plan.format,
+        customFormats: this.acceptedSpecs,
+        lineEnd: plan.lineEnd,
+        maxLineBytes: this.maxLineBytes,
+        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+      },
     };
   }
 

@@ -19,6 +19,8 @@ import {
 } from '../store/index.ts';
 import { clearOutputs, OpfsOutput, outputFile, outputName, type OutputSummary } from './output.ts';
 import { WorkerPool } from './pool.ts';
+import { LogViews, searchHere, type BlockSearcher } from '../engine/logs/views.ts';
+import type { LogIndexInfo, LogQuery, LogRow, LogViewProgress } from '../engine/logs/types.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
 export interface StartRun {
@@ -66,6 +68,28 @@ let current: AbortController | null = null;
 let pool: ScanPool | null = null;
 /** The output files of the last run, in file order. */
 let latestOutputs: string[] = [];
+/** The Logs view of the live or last run (made once its head is read). */
+let logViews: LogViews | null = null;
+let logViewsOf: LogRun | null = null;
+
+/** Searches for the Logs view go to the range workers when there are some. */
+const searchInWorkers: BlockSearcher = (file, blocks, search, signal) =>
+  pool instanceof WorkerPool ? pool.search(file.blob as File, file.plan, blocks, search, signal) : searchHere(file, blocks, search, signal);
+
+const COMPRESSED_LOGS =
+  'The lines of a compressed file (.gz, .zst) cannot be shown yet: its counts, charts and patterns are here; decompress it (gunzip, unzstd) and open it again to read its lines.';
+
+function currentViews(): LogViews | null {
+  if (logViewsOf !== latest || logViews === null) {
+    const file = latest?.logFile();
+    if (!file) return null;
+    // Offsets are of the decoded bytes: a compressed file cannot be sliced at them.
+    const compressed = latest!.parallelism.compressed ? COMPRESSED_LOGS : null;
+    logViews = new LogViews(file, searchInWorkers, compressed);
+    logViewsOf = latest;
+  }
+  return logViews;
+}
 /** The live run, or the last one: its traces, errors and events are asked for on demand. */
 let latest: LogRun | null = null;
 /**
@@ -204,6 +228,34 @@ export const api = {
   },
 
   /** The last run's output lines as one file (its ranges' files in order), or null. */
+  /** The Logs view of the live or last run (see engine/logs/types.ts LogSource). */
+  logInfo(): Promise<LogIndexInfo | null> {
+    return currentViews()?.info() ?? Promise.resolve(null);
+  },
+  logOpenView(query: LogQuery, onProgress: (progress: LogViewProgress) => void): Promise<number> {
+    const views = currentViews();
+    if (!views) return Promise.reject(new Error('No log is open yet.'));
+    return views.openView(query, onProgress);
+  },
+  logCloseView(view: number): Promise<void> {
+    return currentViews()?.closeView(view) ?? Promise.resolve();
+  },
+  logRows(view: number, start: number, count: number): Promise<LogRow[]> {
+    return currentViews()?.rows(view, start, count) ?? Promise.resolve([]);
+  },
+  logRowOfLine(view: number, file: number, lineNo: number): Promise<number | null> {
+    return currentViews()?.rowOfLine(view, file, lineNo) ?? Promise.resolve(null);
+  },
+  logRowOfTime(view: number, ts: number): Promise<number | null> {
+    return currentViews()?.rowOfTime(view, ts) ?? Promise.resolve(null);
+  },
+  logNextMatch(view: number, row: number, direction: 1 | -1): Promise<number | null> {
+    return currentViews()?.nextMatch(view, row, direction) ?? Promise.resolve(null);
+  },
+  logFullText(view: number, row: number): Promise<string> {
+    return currentViews()?.fullText(view, row) ?? Promise.resolve('');
+  },
+
   latestOutputFile(): Promise<File | null> {
     return outputFile(latestOutputs, 'latest-output.log');
   },

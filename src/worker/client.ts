@@ -6,6 +6,7 @@ import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
 import type { AlertView } from '../engine/metrics/alerts.ts';
 import type { AlertUserAction, FormatInfo, RunResult, StartRun, WorkerApi } from './api.ts';
 import type { StorageStatus } from './persist.ts';
+import type { LogSource } from '../engine/logs/types.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
 export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
@@ -40,6 +41,7 @@ export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/
 export type { TimelineColumns, TimelineSection, TimeRange } from '../engine/metrics/timeline.ts';
 export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/histogram.ts';
 export type { StorageStatus } from './persist.ts';
+export type { FieldTerm, LogFileInfo, LogIndexInfo, LogQuery, LogRow, LogSource, LogViewProgress } from '../engine/logs/types.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export type { AnyReport } from '../engine/report/report.ts';
 export { parseReport, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
@@ -159,6 +161,21 @@ export class EngineClient {
 
   latestOutputFile(): Promise<File | null> {
     return this.remote.latestOutputFile();
+  }
+
+  /** The Logs view's source for the live or last run: the engine worker reads the file. */
+  logSource(): LogSource {
+    const remote = () => this.remote;
+    return {
+      info: () => remote().logInfo(),
+      openView: (query, onProgress) => remote().logOpenView(query, proxy(onProgress)),
+      closeView: (view) => remote().logCloseView(view),
+      rows: (view, start, count) => remote().logRows(view, start, count),
+      rowOfLine: (view, file, lineNo) => remote().logRowOfLine(view, file, lineNo),
+      rowOfTime: (view, ts) => remote().logRowOfTime(view, ts),
+      nextMatch: (view, row, direction) => remote().logNextMatch(view, row, direction),
+      fullText: (view, row) => remote().logFullText(view, row),
+    };
   }
 
   dispose(): void {

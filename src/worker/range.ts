@@ -3,11 +3,16 @@
  * engine/scan/scanner.ts) and reports their pieces back. The engine worker starts a pool of these.
  */
 import { expose, transfer } from 'comlink';
-import { RangeScanner } from '../engine/scan/scanner.ts';
+import { readBytes, readingOf } from '../engine/logs/reader.ts';
+import { searchBlocks, type EntrySearch, type SearchBlock } from '../engine/logs/search.ts';
+import type { ReadingPlan } from '../engine/logs/views.ts';
+import { formatOfPlan, RangeScanner } from '../engine/scan/scanner.ts';
 import type { RunPiece, ScanRange, ScanSetup } from '../engine/scan/types.ts';
 import { OpfsOutput, type OutputSummary } from './output.ts';
 
 const scans = new Map<number, AbortController>();
+/** Held for the worker's lifetime: when the worker goes away, its other end hears `close`. */
+let lifeline: MessagePort | null = null;
 
 /** The buffers of a piece's index, handed over rather than copied. */
 function buffersOf(piece: RunPiece): ArrayBuffer[] {
@@ -38,6 +43,13 @@ export const rangeApi = {
     }
   },
 
+  /** The entries of consecutive blocks of a file that a search keeps (see engine/logs/search.ts). */
+  async search(file: File, plan: ReadingPlan, blocks: SearchBlock[], search: EntrySearch): Promise<{ first: number; bits: Uint32Array }> {
+    const bytes = await readBytes(file, blocks[0].offset, blocks[blocks.length - 1].end);
+    const found = searchBlocks(bytes, blocks, readingOf(plan, formatOfPlan), search);
+    return transfer(found, [found.bits.buffer]);
+  },
+
   cancel(task: number): void {
     scans.get(task)?.abort();
   },
@@ -45,6 +57,12 @@ export const rangeApi = {
   /** Answers while the worker is alive and gets a turn: the pool's check that it has not died. */
   ping(): true {
     return true;
+  },
+
+  /** Keeps one end of a channel whose other end tells the pool at once when this worker is gone. */
+  hold(port: MessagePort): void {
+    lifeline = port;
+    lifeline.start();
   },
 };
 

@@ -69,6 +69,17 @@ function countLines(text: string): number {
   return n;
 }
 
+/** The reading of a plan (a worker's side), its format resolved. */
+export function readingOf(plan: { format: { id: string; multiline: boolean }; customFormats: readonly unknown[]; lineEnd: LineEnd; maxLineBytes: number; timeZoneOffsetMinutes: number }, resolve: (id: string, custom: readonly unknown[]) => LogFormat): EntryReading {
+  return {
+    format: resolve(plan.format.id, plan.customFormats),
+    multiline: plan.format.multiline,
+    lineEnd: plan.lineEnd,
+    maxLineBytes: plan.maxLineBytes,
+    timeZoneOffsetMinutes: plan.timeZoneOffsetMinutes,
+  };
+}
+
 /** A parser for reading fields of entries read back (its own context). */
 export function readerParser(reading: EntryReading): LineParser {
   return new LineParser(reading.format, createParseContext({ timeZoneOffsetMinutes: reading.timeZoneOffsetMinutes }));

@@ -4,6 +4,7 @@
  * workers; rows read back from the file a window at a time.
  */
 import { LEVELS } from '../types.ts';
+import type { FormatPlan } from '../scan/types.ts';
 import type { BlobLike } from '../lines/source.ts';
 import type { LogIndex } from './log-index.ts';
 import { entriesOf, readBytes, readerParser, type EntryReading, type ReadEntry } from './reader.ts';
@@ -12,6 +13,15 @@ import { compileText, needsScan, searchBlocks, type EntrySearch, type SearchBloc
 import { LOG_ROW_MAX_CHARS, type LogIndexInfo, type LogQuery, type LogRow, type LogSource, type LogViewProgress } from './types.ts';
 import { codeLevel, codeTime, TIME_UNITS_MS } from './index-part.ts';
 
+/** How a worker reads a file's entries back: plain data (the format by id, as the scan had it). */
+export interface ReadingPlan {
+  format: FormatPlan;
+  customFormats: readonly unknown[];
+  lineEnd: EntryReading['lineEnd'];
+  maxLineBytes: number;
+  timeZoneOffsetMinutes: number;
+}
+
 /** One file of a run, as the views read it. */
 export interface LogFile {
   name: string;
@@ -19,6 +29,8 @@ export interface LogFile {
   blob: BlobLike;
   index: LogIndex;
   reading: EntryReading;
+  /** The same reading as plain data, for searches in the workers. */
+  plan: ReadingPlan;
   /** The earliest and latest log time, exact (the index keeps times to its blocks' units). */
   span?: () => { first: number; last: number } | null;
 }
