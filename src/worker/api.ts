@@ -64,6 +64,8 @@ export interface RunResult {
 }
 
 let current: AbortController | null = null;
+/** Held for the worker's lifetime (see `hold`). */
+let lifeline: MessagePort | null = null;
 /** The range workers, kept from run to run (started on the first). */
 let pool: ScanPool | null = null;
 /** The output files of the last run, in file order. */
@@ -103,6 +105,17 @@ let alertWrites: Promise<unknown> = Promise.resolve();
 /** The worker's whole surface: a plain object over the engine. */
 export const api = {
   describeProcessors,
+
+  /** Answers while the worker is alive and gets a turn (the page's check during a run). */
+  ping(): true {
+    return true;
+  },
+
+  /** Keeps one end of a channel whose other end tells the page at once when this worker is gone. */
+  hold(port: MessagePort): void {
+    lifeline = port;
+    lifeline.start();
+  },
 
   /** The built-in formats, in detection order (plain text last). */
   formats(): FormatInfo[] {

@@ -1,4 +1,4 @@
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { buildReport, metricsReportFromSnapshot } from '../engine/report/report.ts';
 import type { PipelineConfig } from '../engine/pipeline/config.ts';
 import type { Observations } from '../engine/report/report.ts';
@@ -53,6 +53,13 @@ const FORCE_STOPPED_STORAGE = 'The engine was stopped: the history keeps this ru
 
 /** How long a cancelled run may take to stop by itself before its worker is terminated. */
 const CANCEL_GRACE_MS = 1000;
+/**
+ * While a run is live the engine is asked every second whether it is alive; silent this long, it
+ * is taken for dead (where the browser closes a gone worker's channel, that is heard at once).
+ */
+const PING_EVERY_MS = 1000;
+const PING_TIMEOUT_MS = 8000;
+const ENGINE_DIED = 'The engine stopped unexpectedly (it may have run out of memory); the counts are those of its last update.';
 
 /**
  * The UI's only door to the engine: one worker, typed by its implementation. The file is handed
@@ -61,7 +68,9 @@ const CANCEL_GRACE_MS = 1000;
 export class EngineClient {
   private worker!: Worker;
   private remote!: Remote<WorkerApi>;
-  private forceStop: (() => void) | null = null;
+  private forceStop: ((status: 'cancelled' | 'failed', message: string) => void) | null = null;
+  /** Our end of the engine worker's lifeline: `close` when the worker is gone. */
+  private lifeline: MessagePort | null = null;
   /** Kept for a run whose worker had to be terminated: what it last told is what there is. */
   private lastObservations: Observations | null = null;
 
@@ -70,8 +79,25 @@ export class EngineClient {
   }
 
   private start(): void {
-    this.worker = new Worker(new URL('./index.ts', import.meta.url), { type: 'module', name: 'linesight-engine' });
-    this.remote = wrap<WorkerApi>(this.worker);
+    const worker = new Worker(new URL('./index.ts', import.meta.url), { type: 'module', name: 'linesight-engine' });
+    this.worker = worker;
+    this.remote = wrap<WorkerApi>(worker);
+    const channel = new MessageChannel();
+    channel.port1.addEventListener('close', () => this.died(worker));
+    channel.port1.start();
+    this.lifeline = channel.port1;
+    void this.remote.hold(transfer(channel.port2, [channel.port2]));
+    worker.addEventListener('error', () => this.died(worker));
+  }
+
+  /** The engine worker went away during a run: the run ends as failed with what it last told. */
+  private died(worker: Worker): void {
+    if (worker !== this.worker) return;
+    const forceStop = this.forceStop;
+    this.lifeline?.close();
+    worker.terminate();
+    this.start();
+    forceStop?.('failed', ENGINE_DIED);
   }
 
   describeProcessors() {
@@ -105,14 +131,14 @@ export class EngineClient {
       onSnapshot(snapshot);
     };
     const stopped = new Promise<RunResult>((resolve) => {
-      this.forceStop = () => {
-        // The worker did not answer in time (e.g. a processor stuck on one huge line):
-        // what it reported last is what the run processed.
+      this.forceStop = (status, message) => {
+        // The worker did not answer in time (e.g. a processor stuck on one huge line), or went
+        // away: what it reported last is what the run processed.
         const final: RunSnapshot = {
-          ...(last ?? initialSnapshot(start.runId, file, config.processors, 'cancelled')),
-          status: 'cancelled',
+          ...(last ?? initialSnapshot(start.runId, file, config.processors, status)),
+          status,
           etaMs: null,
-          message: 'Cancelled: the engine was stopped; the counts are those of its last update.',
+          message,
         };
         onSnapshot(final);
         const observed = this.lastObservations ?? emptyObservations(start);
@@ -122,9 +148,18 @@ export class EngineClient {
         resolve({ report: buildReport(final, config, observed, metricsReportFromSnapshot(final), new Date()), output: null, storage });
       };
     });
+    const worker = this.worker;
+    const watch = setInterval(() => {
+      const late = setTimeout(() => this.died(worker), PING_TIMEOUT_MS);
+      this.remote.ping().then(
+        () => clearTimeout(late),
+        () => {},
+      );
+    }, PING_EVERY_MS);
     try {
       return await Promise.race([this.remote.run(file, start, proxy(remember), onStorage ? proxy(onStorage) : undefined), stopped]);
     } finally {
+      clearInterval(watch);
       this.forceStop = null;
     }
   }
@@ -137,9 +172,10 @@ export class EngineClient {
     void this.remote.cancel();
     setTimeout(() => {
       if (this.forceStop !== forceStop) return; // the run ended by itself
+      this.lifeline?.close();
       this.worker.terminate();
       this.start();
-      forceStop();
+      forceStop('cancelled', 'Cancelled: the engine was stopped; the counts are those of its last update.');
     }, CANCEL_GRACE_MS);
   }
 
@@ -180,6 +216,7 @@ export class EngineClient {
 
   dispose(): void {
     this.remote[releaseProxy]();
+    this.lifeline?.close();
     this.worker.terminate();
   }
 }
