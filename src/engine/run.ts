@@ -13,7 +13,7 @@ import { RunMetrics } from './metrics/run-metrics.ts';
 import type { NamedPoint } from './metrics/series.ts';
 import type { TimelineColumns } from './metrics/timeline.ts';
 import { CircuitBreaker } from './observe/circuit.ts';
-import { ErrorCollector } from './observe/errors.ts';
+import { describeError, ErrorCollector } from './observe/errors.ts';
 import { EventLog } from './observe/events.ts';
 import { TraceRecorder } from './observe/traces.ts';
 import {
@@ -191,6 +191,14 @@ export class LogRun {
         const item = this.errors.add(node.config.id, record.lineNo, record.text, error);
         if (record.ts !== undefined) item.ts = record.ts;
         this.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
+      },
+      onRetry: (node, record, attempts, succeeded, error) => {
+        this.events.emit(succeeded ? 'info' : 'warn', node.config.id, 'processor_retry', {
+          lineNo: record.lineNo,
+          attempts,
+          outcome: succeeded ? 'succeeded' : 'failed',
+          ...(succeeded ? {} : describeError(error)),
+        });
       },
       onTraces: (traces) => {
         for (const trace of traces) this.traces.add(finishTrace(trace));

@@ -22,7 +22,7 @@ function rows(param: ParamSpec, prefix = ''): string[] {
   const name = `${prefix}${param.name}`;
   const defaultCell = param.required ? 'required' : param.default === undefined ? 'optional' : code(param.default);
   const row = `| \`${name}\` | ${cell(typeOf(param))} | ${defaultCell} | ${rangeOf(param)} | ${cell(param.description)} | ${code(param.example)} |`;
-  const itemPrefix = param.type === 'object' ? `${name}.` : `${name}[].`;
+  const itemPrefix = param.type === 'list' ? `${name}[].` : `${name}.`;
   return [row, ...(param.items ?? []).flatMap((item) => rows(item, itemPrefix))];
 }
 

@@ -411,3 +411,10 @@ function skipClass(source: string, start: number): number {
   }
   return -1;
 }
+
+/** A pattern that validation has already accepted (a param of type `regex`); a refusal here is a bug, so it throws. */
+export function validPattern(source: string, options: PatternOptions = {}): Pattern {
+  const compiled = compilePattern(source, options);
+  if (!compiled.ok) throw new Error(`pattern ${JSON.stringify(source)}: ${compiled.error}`);
+  return compiled.value;
+}
