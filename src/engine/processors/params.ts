@@ -9,11 +9,12 @@ import { compilePattern } from '../text/pattern.ts';
 export interface ParamSpec {
   readonly name: string;
   /**
-   * `strings`: a string or a list of strings (checked against `values` when given); `ids`:
+   * `strings`: a string or a list of strings, each one of `values`; `names`: a name or a list
+   * of names (fields, keys); `ids`:
    * processor ids; `scalar`: a number or a string; `value`: a string, a number, true or false;
    * `regex`: a pattern for the linear-time engine (src/engine/text/pattern.ts).
    */
-  readonly type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'scalar' | 'value' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
+  readonly type: 'string' | 'strings' | 'names' | 'regex' | 'integer' | 'number' | 'scalar' | 'value' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
   readonly description: string;
   /** Value used when the key is absent; absent and no default means the key is optional. */
   readonly default?: unknown;
@@ -46,7 +47,7 @@ export type ValueOf<S extends ParamSpec> = S['type'] extends 'string' | 'regex'
             ? ValuesOf<S>
             : S['type'] extends 'strings'
               ? readonly ValuesOf<S>[]
-              : S['type'] extends 'ids'
+              : S['type'] extends 'ids' | 'names'
                 ? readonly string[]
                 : S['type'] extends 'list'
                   ? readonly ParamsOf<ItemsOf<S>>[]
@@ -158,6 +159,11 @@ export function parseValue(spec: ParamSpec, value: unknown, path: string, issues
       const bad = allowed && list.find((v) => !allowed.includes(v));
       if (allowed && bad !== undefined) return problem(`${JSON.stringify(bad)} is not one of ${allowed.join(', ')}`);
       return list;
+    }
+    case 'names': {
+      const list = typeof value === 'string' ? [value] : value;
+      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) return problem('expected a name or a list of names');
+      return list.some((v) => v === '') ? problem('a name cannot be empty') : list;
     }
     case 'regex': {
       if (typeof value !== 'string') return problem('expected a regular expression as a string');

@@ -21,6 +21,8 @@ export interface PatternMatch {
   start: number;
   end: number;
   groups: readonly (string | undefined)[];
+  /** Where each group starts and ends: `[start0, end0, start1, end1, ...]`, -1 for a group that took no part. */
+  spans: readonly number[];
 }
 
 /** How a pattern runs: `literal` and `literals` by indexOf, `regex` on the engine. */
@@ -155,10 +157,16 @@ function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
   // One matcher per use, reset for each text: no allocation per line beyond the groups' texts.
   const execMatcher = re.matcher('');
   const replaceMatcher = re.matcher('');
-  const groupsOf = (m: Matcher): (string | undefined)[] => {
+  const matchOf = (m: Matcher): PatternMatch => {
     const groups: (string | undefined)[] = [];
-    for (let g = 0; g <= base.groupCount; g++) groups.push(m.group(g) ?? undefined);
-    return groups;
+    const spans: number[] = [];
+    for (let g = 0; g <= base.groupCount; g++) {
+      const text = m.group(g);
+      groups.push(text ?? undefined);
+      if (text === null) spans.push(-1, -1);
+      else spans.push(m.start(g), m.end(g));
+    }
+    return { start: spans[0], end: spans[1], groups, spans };
   };
   return {
     ...base,
@@ -168,7 +176,7 @@ function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
     exec(text) {
       if (required !== '' && text.indexOf(required) < 0) return null;
       const m = execMatcher.resetMatcherInput(text);
-      return m.find() ? { start: m.start(), end: m.end(), groups: groupsOf(m) } : null;
+      return m.find() ? matchOf(m) : null;
     },
     replace(text, replacement) {
       if (required !== '' && text.indexOf(required) < 0) return text;
@@ -179,7 +187,7 @@ function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
         const start = m.start();
         const end = m.end();
         if (end === start) continue; // an empty match masks nothing
-        out += text.slice(last, start) + replacement({ start, end, groups: groupsOf(m) });
+        out += text.slice(last, start) + replacement(matchOf(m));
         last = end;
       }
       return last === 0 ? text : out + text.slice(last);
@@ -256,7 +264,7 @@ function literalPattern(base: Base, strategy: PatternStrategy, searcher: Literal
       if (at === -2) return fallback.exec(text);
       if (at < 0) return null;
       const end = at + searcher.matched;
-      return { start: at, end, groups: [text.slice(at, end)] };
+      return { start: at, end, groups: [text.slice(at, end)], spans: [at, end] };
     },
     replace(text, replacement) {
       let out = '';
@@ -271,7 +279,7 @@ function literalPattern(base: Base, strategy: PatternStrategy, searcher: Literal
           from = at + 1;
           continue;
         }
-        out += text.slice(last, at) + replacement({ start: at, end, groups: [text.slice(at, end)] });
+        out += text.slice(last, at) + replacement({ start: at, end, groups: [text.slice(at, end)], spans: [at, end] });
         last = from = end;
       }
       return last === 0 ? text : out + text.slice(last);

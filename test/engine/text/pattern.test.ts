@@ -38,6 +38,7 @@ function engine(source: string, ignoreCase: boolean) {
     start: m.start(),
     end: m.end(),
     groups: Array.from({ length: groups + 1 }, (_, g) => m.group(g) ?? undefined),
+    spans: Array.from({ length: groups + 1 }, (_, g) => (m.group(g) === null ? [-1, -1] : [m.start(g), m.end(g)])).flat(),
   });
   return {
     test: (text: string) => re.test(text),
@@ -103,6 +104,7 @@ describe('compilePattern', () => {
       start: 3,
       end: 25,
       groups: ['2024-05-01 login alice', '2024-05-01', 'login', 'alice'],
+      spans: [3, 25, 3, 13, 14, 19, 20, 25],
     });
     // A group that took no part is undefined, as in JavaScript.
     expect(pattern.exec('2024-05-01 login ')?.groups).toEqual(['2024-05-01 login ', '2024-05-01', 'login', undefined]);
