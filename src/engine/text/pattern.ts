@@ -5,9 +5,10 @@
  * (lookaround, backreferences) is refused when the config is checked, with the reason.
  *
  * Plain text, and alternatives of plain text (`ERROR|WARN`), skip the engine: `indexOf` finds
- * them. A regular expression that contains a piece of text every match must contain
- * (`status=5\d\d`) is only run on lines where `indexOf` finds that piece. Both shortcuts give
- * exactly the engine's answers (the tests compare them on random text).
+ * them (in any case: the browser's RegExp, which on plain alternatives cannot backtrack). A
+ * regular expression with a piece of text every match must contain (`status=5\d\d`) runs only
+ * on lines where `indexOf` finds that piece. The shortcuts give exactly the engine's answers
+ * (the tests compare them on random text and on every character's case folding).
  */
 import { RE2JS, RE2JSSyntaxException, type Matcher } from 're2js';
 import type { Result } from '../types.ts';
@@ -25,8 +26,8 @@ export interface PatternMatch {
   spans: readonly number[];
 }
 
-/** How a pattern runs: `literal` and `literals` by indexOf, `regex` on the engine. */
-export type PatternStrategy = 'literal' | 'literals' | 'regex';
+/** How a pattern runs: `literal` and `literals` by indexOf, `line` (`(.*)` and kin) by finding line ends, `regex` on the engine. */
+export type PatternStrategy = 'literal' | 'literals' | 'line' | 'regex';
 
 export interface Pattern {
   readonly source: string;
@@ -64,10 +65,10 @@ export function compilePattern(source: string, options: PatternOptions = {}): Re
   const names = new Map(Object.entries(re.namedGroups()).sort((a, b) => a[1] - b[1]));
   const base = { source, ignoreCase, groupCount: re.groupCount(), names };
   const alternatives = literalAlternatives(source);
-  if (alternatives !== null && base.groupCount === 0) {
-    const searcher = literalSearcher(alternatives, ignoreCase);
-    if (searcher !== null) return { ok: true, value: literalPattern(base, alternatives.length === 1 ? 'literal' : 'literals', searcher, re) };
-  }
+  const literal = alternatives === null || base.groupCount > 0 ? null : literalPattern(base, alternatives);
+  if (literal !== null) return { ok: true, value: literal };
+  const line = lineSpanPattern(base, source);
+  if (line !== null) return { ok: true, value: line };
   const required = ignoreCase ? '' : requiredLiteral(source);
   return { ok: true, value: regexPattern(base, required, re) };
 }
@@ -153,6 +154,9 @@ function syntaxReason(error: unknown): string {
 
 type Base = Pick<Pattern, 'source' | 'ignoreCase' | 'groupCount' | 'names'>;
 
+/** Lines a regex pattern looks at before it settles how to exec: DFA first, or captures at once. */
+const EXEC_SAMPLE = 256;
+
 function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
   // One matcher per use, reset for each text: no allocation per line beyond the groups' texts.
   const execMatcher = re.matcher('');
@@ -168,18 +172,26 @@ function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
     }
     return { start: spans[0], end: spans[1], groups, spans };
   };
+  // Finding groups costs several times what the DFA's yes or no does: while most lines do not
+  // match, the DFA answers first and groups are found only on lines that match.
+  let seen = 0;
+  let matched = 0;
   return {
     ...base,
     strategy: 'regex',
     required,
-    test: required === '' ? (text) => re.test(text) : (text) => text.indexOf(required) >= 0 && re.test(text),
+    test: required === '' ? (text) => re.test(text) : (text) => text.includes(required) && re.test(text),
     exec(text) {
-      if (required !== '' && text.indexOf(required) < 0) return null;
+      if (required !== '' && !text.includes(required)) return null;
+      if (seen < EXEC_SAMPLE) seen++;
+      else if (matched * 2 < seen && !re.test(text)) return null;
       const m = execMatcher.resetMatcherInput(text);
-      return m.find() ? matchOf(m) : null;
+      if (!m.find()) return null;
+      if (matched < EXEC_SAMPLE) matched++;
+      return matchOf(m);
     },
     replace(text, replacement) {
-      if (required !== '' && text.indexOf(required) < 0) return text;
+      if (required !== '' && !text.includes(required)) return text;
       const m = replaceMatcher.resetMatcherInput(text);
       let out = '';
       let last = 0;
@@ -195,75 +207,70 @@ function regexPattern(base: Base, required: string, re: RE2JS): Pattern {
   };
 }
 
-/**
- * Finds the leftmost of some literals; -2 asks the caller to use the engine instead (a text
- * whose case folding indexOf cannot follow).
- */
-interface LiteralSearcher {
-  /** Start of the leftmost match at or after `from`, -1 for none, -2 for "ask the engine"; sets `matched` to its length. */
+/** Finds the leftmost of some literals at or after `from`: its start (-1: none), its length in `matched`. */
+interface LiteralFinder {
   find(text: string, from: number): number;
   matched: number;
 }
 
-const LONG_S = '\u017F'; // ſ: RE2 folds it with s and S, toLowerCase does not
-
-function literalSearcher(literals: readonly string[], ignoreCase: boolean): LiteralSearcher | null {
-  if (literals.some((l) => /[\uD800-\uDFFF]/.test(l))) return null;
-  if (!ignoreCase) return leftmost(literals, (text) => text);
-  // Lowering the text keeps positions and matches RE2's folding for ASCII, except for two
-  // letters: İ (lowers to two characters) and ſ (folds to s). Lines with those go to the engine.
-  if (literals.some((l) => /[^\x00-\x7F]/.test(l))) return null;
-  const lowered = literals.map((l) => l.toLowerCase());
-  const watchLongS = lowered.some((l) => l.includes('s'));
-  let cachedText: string | null = null;
-  let cachedLower = '';
-  return leftmost(lowered, (text) => {
-    if (text !== cachedText) {
-      cachedText = text;
-      cachedLower = text.toLowerCase();
-    }
-    if (cachedLower.length !== text.length || (watchLongS && text.includes(LONG_S))) return null;
-    return cachedLower;
-  });
-}
-
-/** Leftmost-first over literals in `view(text)` (null: the view cannot answer for this text). */
-function leftmost(literals: readonly string[], view: (text: string) => string | null): LiteralSearcher {
-  const searcher: LiteralSearcher = {
+/** Case as written: indexOf of each, the earliest winning, ties to the earlier alternative (as in the engine). */
+function exactFinder(literals: readonly string[]): LiteralFinder {
+  const finder: LiteralFinder = {
     matched: 0,
     find(text, from) {
-      const haystack = view(text);
-      if (haystack === null) return -2;
       let best = -1;
       for (let i = 0; i < literals.length; i++) {
-        const at = haystack.indexOf(literals[i], from);
-        // Ties go to the earlier alternative, as in the engine.
+        const at = text.indexOf(literals[i], from);
         if (at >= 0 && (best < 0 || at < best)) {
           best = at;
-          searcher.matched = literals[i].length;
+          finder.matched = literals[i].length;
         }
       }
       return best;
     },
   };
-  return searcher;
+  return finder;
 }
 
-function literalPattern(base: Base, strategy: PatternStrategy, searcher: LiteralSearcher, re: RE2JS): Pattern {
-  const fallback = regexPattern(base, '', re);
+/**
+ * Any case: the browser's RegExp with Unicode case folding (`iu`), which folds like RE2 (K with
+ * the Kelvin sign, s with ſ) and, on alternatives of plain text, cannot backtrack more than the
+ * length of the alternatives at each place. Several times faster than lowering every line.
+ */
+function foldingFinder(literals: readonly string[]): LiteralFinder {
+  const source = literals.map((l) => l.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|');
+  const search = new RegExp(source, 'giu');
+  const finder: LiteralFinder = {
+    matched: 0,
+    find(text, from) {
+      search.lastIndex = from;
+      const m = search.exec(text);
+      if (m === null) return -1;
+      finder.matched = m[0].length;
+      return m.index;
+    },
+  };
+  return finder;
+}
+
+function literalPattern(base: Base, literals: readonly string[]): Pattern | null {
+  if (literals.some((l) => /[\uD800-\uDFFF]/.test(l))) return null;
+  // Folding is left to the engine beyond ASCII, where scripts disagree on it.
+  if (base.ignoreCase && literals.some((l) => /[^\x00-\x7F]/.test(l))) return null;
+  const finder = base.ignoreCase ? foldingFinder(literals) : exactFinder(literals);
+  const single = literals.length === 1 ? literals[0] : null;
+  const anyCase = base.ignoreCase ? new RegExp(literals.map((l) => l.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), 'iu') : null;
+  const test =
+    anyCase !== null ? (text: string) => anyCase.test(text) : single !== null ? (text: string) => text.includes(single) : (text: string) => finder.find(text, 0) >= 0;
   return {
     ...base,
-    strategy,
+    strategy: single !== null ? 'literal' : 'literals',
     required: '',
-    test(text) {
-      const at = searcher.find(text, 0);
-      return at === -2 ? fallback.test(text) : at >= 0;
-    },
+    test,
     exec(text) {
-      const at = searcher.find(text, 0);
-      if (at === -2) return fallback.exec(text);
+      const at = finder.find(text, 0);
       if (at < 0) return null;
-      const end = at + searcher.matched;
+      const end = at + finder.matched;
       return { start: at, end, groups: [text.slice(at, end)], spans: [at, end] };
     },
     replace(text, replacement) {
@@ -271,10 +278,9 @@ function literalPattern(base: Base, strategy: PatternStrategy, searcher: Literal
       let last = 0;
       let from = 0;
       while (from <= text.length) {
-        const at = searcher.find(text, from);
-        if (at === -2) return fallback.replace(text, replacement);
+        const at = finder.find(text, from);
         if (at < 0) break;
-        const end = at + searcher.matched;
+        const end = at + finder.matched;
         if (end === at) {
           from = at + 1;
           continue;
@@ -283,6 +289,57 @@ function literalPattern(base: Base, strategy: PatternStrategy, searcher: Literal
         last = from = end;
       }
       return last === 0 ? text : out + text.slice(last);
+    },
+  };
+}
+
+/** `(.*)`, `^(.+)$` and kin, read from the source: whether each is there. */
+const LINE_SPAN = /^(\^?)(\(?)\.([*+])(\)?)(\$?)$/;
+
+/**
+ * A whole line (up to a line break, which `.` does not cross) with or without `^`, `$` and a
+ * group: the usual way to count lines by their text. The engine would track its group through
+ * every character, a second a megabyte; finding the line breaks gives the same answer at once.
+ */
+function lineSpanPattern(base: Base, source: string): Pattern | null {
+  const parts = LINE_SPAN.exec(source);
+  if (parts === null || (parts[2] === '(') !== (parts[4] === ')')) return null;
+  const atStart = parts[1] === '^';
+  const nonEmpty = parts[3] === '+';
+  const atEnd = parts[5] === '$';
+  const grouped = parts[2] === '(';
+  let engine: Pattern | undefined;
+  const span = (text: string): [number, number] | null => {
+    let start: number;
+    if (atEnd) start = text.lastIndexOf('\n') + 1;
+    else if (!nonEmpty || atStart) start = 0;
+    else {
+      start = 0;
+      while (start < text.length && text.charCodeAt(start) === 10) start++;
+    }
+    if (atStart && start !== 0) return null;
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (atEnd && end !== text.length) return null;
+    return nonEmpty && end === start ? null : [start, end];
+  };
+  const matchAt = (text: string, [start, end]: [number, number]): PatternMatch => {
+    const whole = text.slice(start, end);
+    return grouped ? { start, end, groups: [whole, whole], spans: [start, end, start, end] } : { start, end, groups: [whole], spans: [start, end] };
+  };
+  return {
+    ...base,
+    strategy: 'line',
+    required: '',
+    test: (text) => span(text) !== null,
+    exec(text) {
+      const found = span(text);
+      return found === null ? null : matchAt(text, found);
+    },
+    replace(text, replacement) {
+      // Rare for such a pattern: the engine does it.
+      engine ??= regexPattern(base, '', RE2JS.compile(source));
+      return engine.replace(text, replacement);
     },
   };
 }

@@ -134,6 +134,8 @@ describe('compilePattern', () => {
     expect(regex.strategy).toBe('regex');
     expect(regex.required).toBe('status=');
     expect(compiled('Ärger', true).strategy).toBe('regex'); // non-ASCII folding is left to the engine
+    expect(compiled('(.*)').strategy).toBe('line');
+    expect(compiled('(.*)').exec(`${'é'.repeat(500_000)}\nrest`)?.groups[1]).toHaveLength(500_000);
   });
 });
 
@@ -184,6 +186,16 @@ describe('the shortcuts give the engine’s answers', () => {
     }
   });
 
+  it('for whole-line patterns such as (.*) and ^(.+)$', () => {
+    const rnd = random(99);
+    const sources = ['.*', '.+', '(.*)', '(.+)', '^(.*)', '^(.+)', '(.*)$', '(.+)$', '^(.*)$', '^(.+)$', '^.*$', '.+$'];
+    for (const source of sources) {
+      expect(compiled(source).strategy, source).toBe('line');
+      const texts = ['', '\n', '\n\n', ...Array.from({ length: 200 }, () => rnd.text(['a', '\n', '\r', ' ', '😀', '\uD800'], 8))];
+      expectSameAsEngine(source, false, texts);
+    }
+  });
+
   it('folds case exactly like the engine for every ASCII letter against every BMP character', () => {
     const lines: string[] = [];
     let line = '';
@@ -203,5 +215,5 @@ describe('the shortcuts give the engine’s answers', () => {
         for (const text of lines) expect(fast.replace(text, (m) => `<${m.groups[0]}>`), letter).toBe(reference.replace(text));
       }
     }
-  });
+  }, 60_000);
 });
