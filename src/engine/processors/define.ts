@@ -21,10 +21,17 @@ export function defineProcessor<const P extends readonly ParamSpec[]>(definition
   const specs = descriptor.params;
   // Params stored in a config are plain data; they are checked against the specs again (cheap,
   // once per run) rather than trusted, so what `create` receives is what the type says.
+  // Once per params object: graph building asks a router for its branches several times.
+  const checked = new WeakMap<Params, Result<ParamsOf<P>, ParamProblem>>();
   const typed = (params: Params): Result<ParamsOf<P>, ParamProblem> => {
-    const issues: ConfigIssue[] = [];
-    const parsed = parseParams(specs, params, '', issues, descriptor.type);
-    return parsed === undefined ? { ok: false, error: issues[0] } : { ok: true, value: parsed };
+    let result = checked.get(params);
+    if (result === undefined) {
+      const issues: ConfigIssue[] = [];
+      const parsed = parseParams(specs, params, '', issues, descriptor.type);
+      result = parsed === undefined ? { ok: false, error: issues[0] } : { ok: true, value: parsed };
+      checked.set(params, result);
+    }
+    return result;
   };
   const valid = (params: Params): ParamsOf<P> => {
     const result = typed(params);
