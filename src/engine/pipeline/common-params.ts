@@ -37,11 +37,14 @@ export const RETRY_PARAMS = [
   },
 ] as const satisfies readonly ParamSpec[];
 
+/**
+ * `onError` as the reference shows it. The object form's keys (RETRY_PARAMS, which validation
+ * uses) are described in words: the Processors tab lays out sub-keys of objects and lists only.
+ */
 export const ON_ERROR_PARAM: ParamSpec = {
   ...ERROR_POLICY_PARAM,
   description:
-    'What a processor error does to the line: drop it, pass it on unchanged to the next processor, or stop the run. Or an object to try the line again first: `{"retry": 2}` (then drop), `{"retry": 2, "then": "pass"}`.',
-  items: RETRY_PARAMS,
+    'What a processor error does to the line: drop it, pass it on unchanged to the next processor, or stop the run. `{"retry": N}` (N from 1 to 10) first tries the failing line again up to N times, with the text it came with, counted as retries; `then` is the policy once they have failed too (default "drop"): `{"retry": 2, "then": "pass"}`.',
 };
 
 export const NEXT_PARAM: ParamSpec = {

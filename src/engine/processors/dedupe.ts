@@ -57,7 +57,7 @@ export const dedupe = defineProcessor({
     kind: 'map',
     ordered: 'compares each record with the records before it (a window of lines or of log time)',
     details: [
-      'A record is a repeat when one with the same key came among the `window` records before it (repeats included), or, with `windowMs`, at most that many milliseconds of log time before it (its `timestamp`, or the time `timestamp` set);',
+      'A record is a repeat when one with the same key came among the `window` records before it (repeats included), or, with `windowMs`, at most that many milliseconds of log time before it (the entry\'s time, read by `parse` or set by `timestamp`);',
       'a record without a log time is then never a repeat and is not remembered.',
       `Keys longer than 64 characters are remembered by a 64-bit hash; with \`windowMs\`, at most ${MAX_REMEMBERED_KEYS.toLocaleString('en-US')} keys are remembered, the oldest forgotten first.`,
     ].join(' '),

@@ -32,6 +32,8 @@ function section(descriptor: ProcessorDescriptor): string {
   const lines = [`### ${descriptor.title} (\`${descriptor.type}\`)`, '', `${descriptor.description}`, ''];
   if (descriptor.details !== undefined) lines.push(descriptor.details, '');
   lines.push(`Kind: ${descriptor.kind}.`, '');
+  // Such a pipeline reads its lines in file order on one worker (see ProcessorDescriptor.ordered).
+  if (descriptor.ordered !== undefined) lines.push(`A pipeline with it reads its lines in file order, on one worker: it ${descriptor.ordered}.`, '');
   if (descriptor.params.length === 0) {
     lines.push('No parameters.');
   } else {

@@ -17,7 +17,7 @@ export const throttle = defineProcessor({
     title: 'Throttle',
     description: 'Lets at most `limit` records per key through in each window of log time, and drops the rest.',
     kind: 'map',
-    ordered: 'counts the records of each key in windows of log time, in file order',
+    ordered: 'counts the records of each key in windows of log time',
     details: [
       'A key\'s window opens at the log time of its first record and lasts `windowMs`; the first record at or after its end opens the next one.',
       'Records without a log time pass and are not counted.',
