@@ -12,6 +12,7 @@
  */
 import { RE2JS, RE2JSSyntaxException, type Matcher } from 're2js';
 import type { Result } from '../types.ts';
+import { compileSequence, UNSURE, type Sequence } from './sequence.ts';
 
 export interface PatternOptions {
   ignoreCase?: boolean;
@@ -26,8 +27,11 @@ export interface PatternMatch {
   spans: readonly number[];
 }
 
-/** How a pattern runs: `literal` and `literals` by indexOf, `line` (`(.*)` and kin) by finding line ends, `regex` on the engine. */
-export type PatternStrategy = 'literal' | 'literals' | 'line' | 'regex';
+/**
+ * How a pattern runs: `literal` and `literals` by indexOf, `line` (`(.*)` and kin) by finding
+ * line ends, `sequence` by one greedy scan (see sequence.ts), `regex` on the engine.
+ */
+export type PatternStrategy = 'literal' | 'literals' | 'line' | 'sequence' | 'regex';
 
 export interface Pattern {
   readonly source: string;
@@ -70,7 +74,10 @@ export function compilePattern(source: string, options: PatternOptions = {}): Re
   const line = lineSpanPattern(base, source);
   if (line !== null) return { ok: true, value: line };
   const required = ignoreCase ? '' : requiredLiteral(source);
-  return { ok: true, value: regexPattern(base, required, re) };
+  const engineRun = regexPattern(base, required, re);
+  const scan = ignoreCase ? null : compileSequence(source);
+  if (scan !== null && scan.groupCount === base.groupCount) return { ok: true, value: sequencePattern(base, required, scan, engineRun) };
+  return { ok: true, value: engineRun };
 }
 
 /** The reason a pattern cannot be used, or null when it can. */
@@ -289,6 +296,62 @@ function literalPattern(base: Base, literals: readonly string[]): Pattern | null
         last = from = end;
       }
       return last === 0 ? text : out + text.slice(last);
+    },
+  };
+}
+
+/** A sequence scanned greedily, with the engine for the lines the scan leaves to it (see sequence.ts). */
+function sequencePattern(base: Base, required: string, scan: Sequence, engine: Pattern): Pattern {
+  const spans = new Int32Array(2 * (base.groupCount + 1));
+  const matchOf = (text: string): PatternMatch => {
+    const groups: string[] = [];
+    for (let g = 0; g <= base.groupCount; g++) groups.push(text.slice(spans[2 * g], spans[2 * g + 1]));
+    return { start: spans[0], end: spans[1], groups, spans: [...spans] };
+  };
+  return {
+    ...base,
+    strategy: 'sequence',
+    required,
+    test(text) {
+      if (required !== '' && !text.includes(required)) return false;
+      scan.start(text);
+      const at = scan.search(text, 0, spans);
+      return at === UNSURE ? engine.test(text) : at >= 0;
+    },
+    exec(text) {
+      if (required !== '' && !text.includes(required)) return null;
+      scan.start(text);
+      const at = scan.search(text, 0, spans);
+      if (at === UNSURE) return engine.exec(text);
+      return at < 0 ? null : matchOf(text);
+    },
+    replace(text, replacement) {
+      if (required !== '' && !text.includes(required)) return text;
+      scan.start(text);
+      // Every match is found before any is replaced: should the scan leave the text to the
+      // engine halfway, `replacement` (which may count) has not been called yet.
+      const matches: PatternMatch[] = [];
+      let from = 0;
+      while (from <= text.length) {
+        const at = scan.search(text, from, spans);
+        if (at === UNSURE) return engine.replace(text, replacement);
+        if (at < 0) break;
+        const end = spans[1];
+        if (end === at) {
+          from = at + 1;
+          continue;
+        }
+        matches.push(matchOf(text));
+        from = end;
+      }
+      if (matches.length === 0) return text;
+      let out = '';
+      let last = 0;
+      for (const m of matches) {
+        out += text.slice(last, m.start) + replacement(m);
+        last = m.end;
+      }
+      return out + text.slice(last);
     },
   };
 }

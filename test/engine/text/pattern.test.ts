@@ -125,14 +125,16 @@ describe('compilePattern', () => {
     expect(compiled('(x+x+)+y').test('x'.repeat(50_000))).toBe(false);
   });
 
-  it('uses indexOf for plain text and alternatives of plain text, the engine with a required piece otherwise', () => {
+  it('uses indexOf for plain text and alternatives of plain text, a scan for sequences, the engine otherwise', () => {
     expect(compiled('important').strategy).toBe('literal');
     expect(compiled('ERROR|WARN').strategy).toBe('literals');
     expect(compiled('ERROR|WARN', true).strategy).toBe('literals');
     expect(compiled('GET \\/index\\.html').strategy).toBe('literal');
-    const regex = compiled('status=(5\\d\\d)');
+    const scanned = compiled('status=(5\\d\\d)');
+    expect(scanned.strategy).toBe('sequence');
+    expect(scanned.required).toBe('status=');
+    const regex = compiled('(?:GET|POST) (\\S+)');
     expect(regex.strategy).toBe('regex');
-    expect(regex.required).toBe('status=');
     expect(compiled('Ärger', true).strategy).toBe('regex'); // non-ASCII folding is left to the engine
     expect(compiled('(.*)').strategy).toBe('line');
     expect(compiled('(.*)').exec(`${'é'.repeat(500_000)}\nrest`)?.groups[1]).toHaveLength(500_000);
@@ -174,7 +176,7 @@ describe('the shortcuts give the engine’s answers', () => {
       const texts = Array.from({ length: 20 }, () => rnd.text(alphabet, 12));
       expectSameAsEngine(source, round % 2 === 1, texts);
     }
-  });
+  }, 60_000);
 
   it('for regular expressions with a required piece of text', () => {
     const rnd = random(777);
@@ -184,6 +186,47 @@ describe('the shortcuts give the engine’s answers', () => {
       const texts = Array.from({ length: 20 }, () => rnd.text(['a', 'b', 'x', '.', '1', ' ', 'ab', 'ba'], 10));
       expectSameAsEngine(source, false, texts);
     }
+  }, 60_000);
+
+  it('for sequences scanned greedily (classes, quantifiers, groups, anchors)', () => {
+    const rnd = random(2024);
+    const atoms = ['a', 'b', ' ', '=', '\\d', '\\w', '\\s', '\\S', '.', '[ab]', '[^a ]', '[a-c]', '\\.', '\\t'];
+    const quantifiers = ['', '', '+', '*', '?', '{2}', '{1,3}', '{2,}'];
+    let scanned = 0;
+    for (let round = 0; round < 1500; round++) {
+      let source = rnd.int(4) === 0 ? '^' : '';
+      let depth = 0;
+      let group = 0;
+      for (let k = 0; k < 1 + rnd.int(5); k++) {
+        const roll = rnd.int(8);
+        if (roll === 0) {
+          source += rnd.pick(['(', '(?:', `(?<g${++group}>`]);
+          depth++;
+        } else if (roll === 1 && depth > 0) {
+          source += ')';
+          depth--;
+        } else source += rnd.pick(atoms) + rnd.pick(quantifiers);
+      }
+      source += ')'.repeat(depth) + (rnd.int(4) === 0 ? '$' : '');
+      if (compiled(source).strategy === 'sequence') scanned++;
+      const texts = Array.from({ length: 12 }, () => rnd.text(['a', 'b', 'c', ' ', '=', '1', '.', '\t', '\n', 'é', '😀', '\uDC00'], 9));
+      expectSameAsEngine(source, false, texts);
+    }
+    expect(scanned).toBeGreaterThan(300);
+  }, 60_000);
+
+  it('scans the usual extraction patterns, and leaves the others to the engine', () => {
+    expect(compiled('took (\\d+)ms').strategy).toBe('sequence');
+    expect(compiled('(?<ip>\\S+) \\S+ \\S+ \\[(?<time>[^\\]]+)\\] "(?<method>[A-Z]+) (?<path>\\S+)').strategy).toBe('sequence');
+    expect(compiled('\\d+\\d').strategy).toBe('regex'); // the repeat could give back a digit
+    expect(compiled('(ab)+').strategy).toBe('regex');
+    expect(compiled('a|b\\d').strategy).toBe('regex');
+    expect(compiled('\\bword\\d').strategy).toBe('regex');
+    // A line that would cost the scan more than a few passes goes to the engine, with the same answer.
+    const costly = compiled('.x\\d+y');
+    expect(costly.strategy).toBe('sequence');
+    expect(costly.test(`x${'1'.repeat(200_000)}`)).toBe(false);
+    expect(costly.exec(`ax${'1'.repeat(100_000)}y`)?.end).toBe(100_003);
   });
 
   it('for whole-line patterns such as (.*) and ^(.+)$', () => {
@@ -194,7 +237,7 @@ describe('the shortcuts give the engine’s answers', () => {
       const texts = ['', '\n', '\n\n', ...Array.from({ length: 200 }, () => rnd.text(['a', '\n', '\r', ' ', '😀', '\uD800'], 8))];
       expectSameAsEngine(source, false, texts);
     }
-  });
+  }, 60_000);
 
   it('folds case exactly like the engine for every ASCII letter against every BMP character', () => {
     const lines: string[] = [];
