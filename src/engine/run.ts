@@ -23,8 +23,7 @@ import {
   type TracePolicy,
 } from './observe/types.ts';
 import { inputOf, zoneOffsetMinutes, type PipelineConfig } from './pipeline/config.ts';
-import { buildGraph, instantiate, type PipelineGraph } from './pipeline/graph.ts';
-import type { ProcessorInstance } from './processors/types.ts';
+import { buildGraph, type PipelineGraph } from './pipeline/graph.ts';
 import { buildReport, type MetricsReport, type Observations, type Report } from './report/report.ts';
 import { cutRanges, cutsToRanges, planInput, type InputPlan } from './scan/plan.ts';
 import { RangeScanner, type OutputSink, type ScanInput } from './scan/scanner.ts';
@@ -144,8 +143,6 @@ export function orderedBecause(graph: PipelineGraph, trace: TracePolicy | null):
  */
 export class LogRun {
   private readonly graph: PipelineGraph;
-  /** The coordinator's own processor instances: stateful ones gather the ranges' parts. */
-  private readonly instances: ProcessorInstance[];
   private readonly events: EventLog;
   private readonly merger: RunMerger;
   private readonly metrics: RunMetrics;
@@ -198,7 +195,6 @@ export class LogRun {
     this.caps = { ...DEFAULT_CAPS, ...options.caps };
     this.runId = options.runId ?? defaultRunId(this.startedAt);
     this.events = new EventLog(this.caps.events);
-    this.instances = instantiate(this.graph, { parser: null });
     this.customFormats = compileCustomFormats(options.customFormats ?? []);
     this.refusedFormats = this.customFormats.issues;
     this.acceptedSpecs = this.customFormats.accepted.map((i) => options.customFormats![i]);
@@ -207,7 +203,6 @@ export class LogRun {
     this.merger = new RunMerger({
       nodes: this.graph.nodes.length,
       edges: this.graph.edges.length,
-      instances: this.instances,
       trace: options.trace ?? null,
       caps: this.caps,
       anchorTs: null,
@@ -584,7 +579,7 @@ export class LogRun {
     if (this.runStatus === 'running' && now - this.counterStatesAt < COUNTER_STATE_EVERY_MS) return this.counterStates;
     this.counterStatesAt = now;
     this.counterStates = this.graph.nodes.flatMap((node) => {
-      const state = this.instances[node.index].state?.() as Omit<CounterState, 'processor'> | undefined;
+      const state = this.merger.states[node.index]?.state() as Omit<CounterState, 'processor'> | undefined;
       return state && Array.isArray(state.counts) ? [{ processor: node.config.id, ...state }] : [];
     });
     return this.counterStates;

@@ -24,6 +24,8 @@ export interface ProcessorStats {
   errorPolicy: ErrorPolicy;
   /** Lines that went around the processor while its circuit was open. */
   bypassed: number;
+  /** Tries again of failing lines (`onError: {"retry": N}`); absent in reports made before retries existed. */
+  retries?: number;
   /** Percentiles of time per line (µs), from per-batch means; see RunMetrics. */
   p50Us: number;
   p95Us: number;
@@ -55,8 +57,10 @@ export interface InputStats {
 export interface CounterState {
   processor: string;
   counts: [key: string, count: number][];
-  /** Distinct keys seen, including ones beyond the kept top. */
+  /** Distinct keys seen, including ones beyond the kept top ("(other)" counts as one): exact while the counter's table is not full. */
   distinct: number;
+  /** Records whose key was longer than the key cap (1 KiB) and was cut to it; absent when none was. */
+  cut?: number;
 }
 
 export interface RunSnapshot {
@@ -109,6 +113,7 @@ export function initialProcessorStats(id: string, type: string, onError: ErrorPo
     circuitOpenings: 0,
     errorPolicy: onError,
     bypassed: 0,
+    retries: 0,
     p50Us: 0,
     p95Us: 0,
     p99Us: 0,

@@ -13,7 +13,8 @@ import { EventLog } from '../observe/events.ts';
 import { TraceRecorder } from '../observe/traces.ts';
 import type { CircuitState, ObserveCaps, TracePolicy } from '../observe/types.ts';
 import type { NodeCounters } from '../pipeline/executor.ts';
-import type { ProcessorInstance } from '../processors/types.ts';
+import { StateAccumulator } from '../processors/merge.ts';
+import type { PartialState } from '../processors/types.ts';
 import { LEVELS } from '../types.ts';
 import type { RunPiece } from '../scan/types.ts';
 
@@ -22,8 +23,6 @@ const LEVEL_COUNT = LEVELS.length;
 export interface MergeOptions {
   nodes: number;
   edges: number;
-  /** The coordinator's own instances: those with a state absorb the ranges' parts. */
-  instances: ProcessorInstance[];
   trace: TracePolicy | null;
   caps: ObserveCaps;
   anchorTs: number | null;
@@ -60,6 +59,8 @@ export class RunMerger {
   readonly events: EventLog;
   readonly index: LogIndex | null;
   circuits: { state: CircuitState; openings: number }[] | null = null;
+  /** Per processor, its state gathered from the pieces (processors that keep one). */
+  readonly states: (StateAccumulator | undefined)[] = [];
   /** Set by the first piece (in file order) that ends the run early. */
   ending: RunEnding | null = null;
   /** Lines of pieces received but not folded yet (their ranges wait for earlier ones). */
@@ -71,9 +72,9 @@ export class RunMerger {
   private lineOffset = 0;
   private entryOffset = 0;
 
-  constructor(private readonly options: MergeOptions) {
+  constructor(options: MergeOptions) {
     this.timeline = new Timeline({ anchor: options.anchorTs ?? undefined });
-    this.counters = Array.from({ length: options.nodes }, () => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0, bypassed: 0 }));
+    this.counters = Array.from({ length: options.nodes }, () => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0, bypassed: 0, retries: 0 }));
     this.latency = Array.from({ length: options.nodes }, () => new LatencyHistogram());
     this.edges = new Float64Array(options.edges);
     this.traces = new TraceRecorder(options.trace, options.caps.traces);
@@ -152,13 +153,14 @@ export class RunMerger {
       c.errors += delta.errors;
       c.timeMs += delta.timeMs;
       c.bypassed += delta.bypassed;
+      c.retries += delta.retries;
     });
     piece.latency.forEach((json, i) => {
       if (json.count > 0) this.latency[i].merge(LatencyHistogram.fromJSON(json));
     });
     for (let e = 0; e < piece.edges.length; e++) this.edges[e] += piece.edges[e];
     piece.states.forEach((part, i) => {
-      if (part !== null && part !== undefined) this.options.instances[i].absorb?.(part);
+      if (part !== null && part !== undefined) (this.states[i] ??= new StateAccumulator()).add(part as PartialState);
     });
     this.traces.absorb(piece.traces, piece.tracesSeen, offset);
     this.errors.absorb({ ...piece.errors }, offset);

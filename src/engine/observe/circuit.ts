@@ -1,4 +1,4 @@
-import type { ParamSpec } from '../processors/types.ts';
+import type { ParamSpec } from '../processors/params.ts';
 import type { CircuitConfig, CircuitState } from './types.ts';
 
 export const DEFAULT_CIRCUIT: CircuitConfig = Object.freeze({
@@ -10,7 +10,7 @@ export const DEFAULT_CIRCUIT: CircuitConfig = Object.freeze({
 } as const);
 
 /** The keys of a processor's `circuit` object (or `circuit: false` to have none), for validation and the reference. */
-export const CIRCUIT_PARAMS: ParamSpec[] = [
+export const CIRCUIT_PARAMS = [
   {
     name: 'consecutiveErrors',
     type: 'integer',
@@ -56,7 +56,7 @@ export const CIRCUIT_PARAMS: ParamSpec[] = [
     description: 'What happens to lines while the circuit is open: they go around the processor unchanged, or are dropped.',
     example: 'drop',
   },
-];
+] as const satisfies readonly ParamSpec[];
 
 export const ERROR_POLICY_PARAM: ParamSpec = {
   name: 'onError',

@@ -1,10 +1,12 @@
-import { DEFAULT_CIRCUIT, ERROR_POLICY_PARAM } from '../observe/circuit.ts';
+import { DEFAULT_CIRCUIT } from '../observe/circuit.ts';
 import type { CircuitConfig, ErrorPolicy } from '../observe/types.ts';
-import type { ParamSpec, Params } from '../processors/types.ts';
+import { isObject, parseParams, parseValue, unknownKeyMessage, type ConfigIssue, type Params } from '../processors/params.ts';
 import { registry } from '../processors/registry.ts';
 import type { Result } from '../types.ts';
-import { CIRCUIT_PARAM, COMMON_PARAMS } from './common-params.ts';
-import { branchTargets, buildGraph } from './graph.ts';
+import { CIRCUIT_PARAMS, COMMON_PARAMS, NEXT_PARAM, ON_ERROR_PARAM, RETRY_PARAMS } from './common-params.ts';
+import { branchTargets, buildGraph, type WorkMeter } from './graph.ts';
+
+export type { ConfigIssue } from '../processors/params.ts';
 
 /** One processor as written in a pipeline config, after validation. */
 export interface ProcessorConfig {
@@ -12,8 +14,10 @@ export interface ProcessorConfig {
   id: string;
   /** Explicit successors; absent means "the processor listed after me" (see graph.ts). */
   next?: string[];
-  /** What a processor error does to the line. */
+  /** What a processor error does to the line (once its retries, if any, have failed too). */
   onError: ErrorPolicy;
+  /** Times a failing line is tried again at this processor before `onError` applies (0: none). */
+  retry: number;
   /** null: the circuit breaker is off for this processor. */
   circuit: CircuitConfig | null;
   params: Params;
@@ -57,22 +61,23 @@ export function zoneOffsetMinutes(text: string): number | null {
   if (minutes > 14 * 60) return null;
   return m[1] === '-' ? -minutes : minutes;
 }
-
-/** A reason a config was refused: where (`processors[2].pattern`) and why. */
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
+/**
+ * The most processors a pipeline may have. Setup is near-linear, but every processor is a row
+ * of the stats, a node of the graph view and a step of each traced line: beyond this the page
+ * stops being responsive, and no real pipeline needs as many.
+ */
+export const MAX_PROCESSORS = 1000;
 
 const ID_PATTERN = /^[A-Za-z_][\w.-]*$/;
 /** Keys every processor accepts; everything else must be one of its type's params. */
-const COMMON_KEYS = new Set(['type', ...COMMON_PARAMS.map((spec) => spec.name)]);
+const COMMON_KEYS: ReadonlySet<string> = new Set(['type', ...COMMON_PARAMS.map((spec) => spec.name)]);
 
 /**
  * Validates a pipeline config (JSON text or an already parsed value) against the processor
- * registry. All issues are reported at once; nothing is half-applied.
+ * registry. All issues are reported at once; nothing is half-applied. `meter` counts the work
+ * of building the graph (see graph.ts).
  */
-export function parsePipeline(input: string | unknown): Result<PipelineConfig, ConfigIssue[]> {
+export function parsePipeline(input: string | unknown, meter?: WorkMeter): Result<PipelineConfig, ConfigIssue[]> {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -90,6 +95,12 @@ export function parsePipeline(input: string | unknown): Result<PipelineConfig, C
   const list = raw.processors;
   if (!Array.isArray(list)) return fail('processors', 'expected a list of processors');
   if (list.length === 0) return fail('processors', 'a pipeline needs at least one processor');
+  if (list.length > MAX_PROCESSORS) {
+    return fail(
+      'processors',
+      `${list.length.toLocaleString('en-US')} processors: a pipeline may have at most ${MAX_PROCESSORS.toLocaleString('en-US')} (beyond that the stats, the graph and traced lines stop being readable or responsive)`,
+    );
+  }
 
   const processors: ProcessorConfig[] = [];
   const typeCounts = new Map<string, number>();
@@ -100,7 +111,7 @@ export function parsePipeline(input: string | unknown): Result<PipelineConfig, C
   checkReferences(processors, list, issues);
   if (issues.length) return { ok: false, error: issues };
   // Only a config that forms a DAG is valid: cycles are config errors too.
-  const graph = buildGraph({ processors });
+  const graph = buildGraph({ processors }, meter);
   if (!graph.ok) return graph;
   return { ok: true, value: inputSection ? { input: inputSection, processors } : { processors } };
 }
@@ -154,123 +165,38 @@ function parseProcessor(
   }
   let next: string[] | undefined;
   if (item.next !== undefined) {
-    next = parseIds(item.next, `${path}.next`, issues) ?? undefined;
+    const ids = parseValue(NEXT_PARAM, item.next, `${path}.next`, issues);
+    if (Array.isArray(ids)) next = ids;
   }
-  const onError = parseParam(ERROR_POLICY_PARAM, item.onError, `${path}.onError`, issues) as ErrorPolicy;
+  const errors = parseErrorPolicy(item.onError, `${path}.onError`, issues);
   const circuit = parseCircuit(item.circuit, `${path}.circuit`, issues);
-  const params: Params = {};
-  const specs = new Map(module.descriptor.params.map((spec) => [spec.name, spec]));
-  for (const key of Object.keys(item)) {
-    if (!COMMON_KEYS.has(key) && !specs.has(key)) {
-      issues.push({ path: `${path}.${key}`, message: unknownKeyMessage(key, module.descriptor.type, [...specs.keys()]) });
-    }
+  const before = issues.length;
+  const params = module.parse(item, path, issues, COMMON_KEYS);
+  // Params that failed (a router without routes) cannot be asked for their branches.
+  if (params === undefined || issues.length !== before || errors === undefined) return null;
+  return { type: module.descriptor.type, id, next, onError: errors.onError, retry: errors.retry, circuit, params };
+}
+
+/** `onError`: a policy ("drop", "pass", "stop"), or `{"retry": N, "then": policy}`. */
+function parseErrorPolicy(value: unknown, path: string, issues: ConfigIssue[]): { onError: ErrorPolicy; retry: number } | undefined {
+  if (isObject(value)) {
+    const retry = parseParams(RETRY_PARAMS, value, path, issues, 'onError');
+    return retry && { onError: retry.then, retry: retry.retry };
   }
   const before = issues.length;
-  for (const spec of module.descriptor.params) {
-    const value = parseParam(spec, item[spec.name], `${path}.${spec.name}`, issues);
-    if (value !== undefined) params[spec.name] = value;
+  const policy = parseValue(ON_ERROR_PARAM, value, path, issues);
+  if (issues.length !== before) {
+    issues[issues.length - 1].message += ', or {"retry": N} to try a failing line again first';
+    return undefined;
   }
-  if (issues.length === before && module.check) {
-    const problem = module.check(params);
-    if (problem) issues.push({ path: problem.path ? `${path}.${problem.path}` : path, message: problem.message });
-  }
-  // Params that failed (a router without routes) cannot be asked for their branches.
-  if (issues.length !== before) return null;
-  return { type: module.descriptor.type, id, next, onError, circuit, params };
+  return policy === 'drop' || policy === 'pass' || policy === 'stop' ? { onError: policy, retry: 0 } : undefined;
 }
 
 /** `circuit`: absent for the defaults, `false` to turn it off, or an object of overrides. */
 function parseCircuit(value: unknown, path: string, issues: ConfigIssue[]): CircuitConfig | null {
   if (value === false) return null;
   if (value === undefined || value === true) return { ...DEFAULT_CIRCUIT };
-  const parsed = parseParam(CIRCUIT_PARAM, value, path, issues);
-  return parsed === undefined ? null : (parsed as unknown as CircuitConfig);
-}
-
-function parseParam(spec: ParamSpec, value: unknown, path: string, issues: ConfigIssue[]): unknown {
-  if (value === undefined) {
-    if (spec.required) issues.push({ path, message: `required (${spec.description})` });
-    return spec.default;
-  }
-  const problem = (message: string) => {
-    issues.push({ path, message });
-    return undefined;
-  };
-  switch (spec.type) {
-    case 'string':
-      return typeof value === 'string' ? value : problem('expected a string');
-    case 'boolean':
-      return typeof value === 'boolean' ? value : problem('expected true or false');
-    case 'integer':
-    case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return problem('expected a number');
-      if (spec.type === 'integer' && !Number.isInteger(value)) return problem('expected a whole number');
-      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
-        return problem(`expected a value from ${spec.min ?? '-∞'} to ${spec.max ?? '∞'}, got ${value}`);
-      }
-      return value;
-    }
-    case 'scalar':
-      return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
-        ? value
-        : problem('expected a number or a string');
-    case 'enum':
-      return typeof value === 'string' && spec.values?.includes(value)
-        ? value
-        : problem(`expected one of ${spec.values?.map((v) => JSON.stringify(v)).join(', ')}`);
-    case 'strings': {
-      const list = typeof value === 'string' ? [value] : value;
-      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) return problem('expected a string or a list of strings');
-      const allowed = spec.values;
-      const bad = allowed && list.find((v) => !allowed.includes(v));
-      if (allowed && bad !== undefined) return problem(`${JSON.stringify(bad)} is not one of ${allowed.join(', ')}`);
-      return list;
-    }
-    case 'regex': {
-      if (typeof value !== 'string') return problem('expected a regular expression as a string');
-      try {
-        new RegExp(value);
-      } catch (err) {
-        return problem(`invalid regular expression: ${regexReason(err)}`);
-      }
-      return value;
-    }
-    case 'ids':
-      return parseIds(value, path, issues) ?? undefined;
-    case 'list':
-      if (!Array.isArray(value)) return problem('expected a list');
-      return value.map((entry, index) => parseFields(spec, entry, `${path}[${index}]`, issues));
-    case 'object':
-      return parseFields(spec, value, path, issues);
-  }
-}
-
-/** An object whose keys are the spec's `items`: unknown keys refused, each field parsed. */
-function parseFields(spec: ParamSpec, value: unknown, path: string, issues: ConfigIssue[]): Params | undefined {
-  if (!isObject(value)) {
-    issues.push({ path, message: 'expected an object' });
-    return undefined;
-  }
-  const fields = spec.items ?? [];
-  const names = fields.map((f) => f.name);
-  for (const key of Object.keys(value)) {
-    if (!names.includes(key)) issues.push({ path: `${path}.${key}`, message: unknownKeyMessage(key, spec.name, names) });
-  }
-  const parsed: Params = {};
-  for (const field of fields) {
-    const v = parseParam(field, value[field.name], `${path}.${field.name}`, issues);
-    if (v !== undefined) parsed[field.name] = v;
-  }
-  return parsed;
-}
-
-function parseIds(value: unknown, path: string, issues: ConfigIssue[]): string[] | null {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
-    issues.push({ path, message: 'expected a processor id or a list of ids' });
-    return null;
-  }
-  return list;
+  return parseParams(CIRCUIT_PARAMS, value, path, issues, 'circuit') ?? null;
 }
 
 /** Every id named by `next` or a router branch must exist; ids must be unique. */
@@ -293,22 +219,8 @@ function checkReferences(processors: ProcessorConfig[], list: unknown[], issues:
   });
 }
 
-function unknownKeyMessage(key: string, owner: string, known: string[]): string {
-  return `unknown key "${key}" for ${owner} (known: ${known.length ? known.join(', ') : 'none'})`;
-}
-
-function regexReason(err: unknown): string {
-  // V8 says "Invalid regular expression: /(/: Unterminated group"; keep only the reason.
-  const message = (err as Error).message;
-  return message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-}
-
 function fail(path: string, message: string): Result<never, ConfigIssue[]> {
   return { ok: false, error: [{ path, message }] };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The issues as one message per line, e.g. for the UI or an error. */

@@ -3,7 +3,7 @@ import { describeError } from '../observe/errors.ts';
 import type { ErrorPolicy, TraceStep } from '../observe/types.ts';
 import type { ProcessorInstance } from '../processors/types.ts';
 import type { LogRecord, TraceInFlight } from '../types.ts';
-import { emitsOutput, type GraphEdge, type GraphNode, type PipelineGraph } from './graph.ts';
+import { emitsOutput, type GraphEdge, type GraphNode, type PipelineGraph, type WorkMeter } from './graph.ts';
 
 /** What the instrumentation around one processor instance has counted. */
 export interface NodeCounters {
@@ -14,11 +14,18 @@ export interface NodeCounters {
   timeMs: number;
   /** Lines that went around the processor while its circuit was open. */
   bypassed: number;
+  /** Tries again of failing lines (`onError: {"retry": N}`), whatever their outcome. */
+  retries: number;
 }
 
 export interface ExecutorHooks {
-  /** Every processor error, before the error policy applies. */
+  /** Every processor error that the error policy then applies to (after the retries, if any). */
   onError?(node: GraphNode, record: LogRecord, error: unknown): void;
+  /**
+   * A line that failed and was tried again, once its retries are over: `attempts` tries after
+   * the first, the last of which `succeeded` or failed with `error`.
+   */
+  onRetry?(node: GraphNode, record: LogRecord, attempts: number, succeeded: boolean, error?: unknown): void;
   /** A batch's traces, finished. */
   onTraces?(traces: TraceInFlight[]): void;
   /** Whether a line that was not sampled may still be traced because it was dropped or failed. */
@@ -58,8 +65,8 @@ function clockResolutionMs(): number {
   return finest;
 }
 
-/** One path back from a node to a root, for traces made after the fact. */
-type Ancestry = { node: GraphNode; edge: GraphEdge }[];
+/** Marks "no error" where `undefined` could be what was thrown. */
+const NO_ERROR: unique symbol = Symbol('no error');
 
 /**
  * Runs batches of records through the DAG. Every node handles its whole inbox at once, timed
@@ -75,7 +82,8 @@ export class PipelineExecutor {
   private readonly inboxes: LogRecord[][];
   /** More than one place emits output: merge it back into line order. */
   private readonly multipleOutputs: boolean;
-  private readonly ancestry: Ancestry[];
+  /** The one edge into each node, or null when it has none or several: enough to rebuild a line's way back. */
+  private readonly parentEdge: (GraphEdge | null)[];
   private batchTraces: TraceInFlight[] = [];
   /** Set by a processor error under the `stop` policy; thrown once the batch's earlier lines are through. */
   private stopped: PipelineStopped | null = null;
@@ -86,12 +94,17 @@ export class PipelineExecutor {
     /** One breaker per node, null where the circuit is off. */
     private readonly breakers: (CircuitBreaker | null)[] = graph.nodes.map(() => null),
     private readonly hooks: ExecutorHooks = {},
+    /** Counts the work of setup (linear in nodes and edges). */
+    meter: WorkMeter = { steps: 0 },
   ) {
-    this.counters = graph.nodes.map(() => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0, bypassed: 0 }));
+    this.counters = graph.nodes.map(() => ({ linesIn: 0, linesOut: 0, dropped: 0, errors: 0, timeMs: 0, bypassed: 0, retries: 0 }));
     this.edgeLines = new Float64Array(graph.edges.length);
     this.inboxes = graph.nodes.map(() => []);
     this.multipleOutputs = graph.nodes.filter(emitsOutput).length > 1;
-    this.ancestry = graph.nodes.map((node) => ancestryOf(graph, node));
+    this.parentEdge = graph.incoming.map((edges) => {
+      meter.steps += 1 + edges.length;
+      return edges.length === 1 ? edges[0] : null;
+    });
   }
 
   /** Starts tracing a record (call before `process`). */
@@ -148,6 +161,8 @@ export class PipelineExecutor {
     const counters = this.counters[node.index];
     const breaker = this.breakers[node.index];
     const policy = node.config.onError;
+    // A config kept from before retries existed has none.
+    const retry = node.config.retry > 0 ? node.config.retry : 0;
     const id = node.config.id;
     const isRouter = instance.kind === 'router';
     // Asked once per batch: an untraced drop costs nothing more when tracing is off or full.
@@ -161,20 +176,37 @@ export class PipelineExecutor {
       }
       const before = record.text;
       const t0 = trace === undefined ? 0 : performance.now();
-      let result: LogRecord | null;
+      let result: LogRecord | null = null;
       let branch: string | null = null;
-      try {
-        if (isRouter) {
-          branch = instance.route(record);
-          result = branch === null ? null : record;
-        } else {
-          result = instance.map(record);
+      let failure: unknown = NO_ERROR;
+      let attempts = 0;
+      for (;;) {
+        try {
+          if (isRouter) {
+            branch = instance.route(record);
+            result = branch === null ? null : record;
+          } else {
+            result = instance.map(record);
+          }
+          failure = NO_ERROR;
+          break;
+        } catch (error) {
+          failure = error;
+          if (attempts === retry) break;
+          attempts++;
+          record.text = before;
         }
-      } catch (error) {
+      }
+      if (attempts > 0) {
+        counters.retries += attempts;
+        if (failure === NO_ERROR) this.hooks.onRetry?.(node, record, attempts, true);
+        else this.hooks.onRetry?.(node, record, attempts, false, failure);
+      }
+      if (failure !== NO_ERROR) {
         counters.errors++;
         breaker?.failure(now);
-        this.hooks.onError?.(node, record, error);
-        const traced = this.step(record, node, 'error', t0, { error: errorText(error) });
+        this.hooks.onError?.(node, record, failure);
+        const traced = this.step(record, node, 'error', t0, { error: errorText(failure) });
         if (policy === 'pass') {
           record.text = before;
           this.forward(node, record, output, isRouter ? 'default' : null);
@@ -184,7 +216,7 @@ export class PipelineExecutor {
         if (policy === 'stop') {
           // Lines after this one never reached the processor; lines before it finish their way.
           counters.linesIn -= input.length - i - 1;
-          this.stopped = new PipelineStopped(id, record.lineNo, error);
+          this.stopped = new PipelineStopped(id, record.lineNo, failure);
           return;
         }
         continue;
@@ -259,11 +291,11 @@ export class PipelineExecutor {
       offset: record.offset,
       ts: record.ts,
       text: record.original ?? record.text,
-      steps: this.ancestry[node.index].map(({ node: from, edge }) => ({
-        processor: from.config.id,
+      steps: this.wayTo(node).map((edge) => ({
+        processor: this.graph.nodes[edge.from].config.id,
         status: edge.branch === undefined ? 'emit' : 'route',
         ...(edge.branch === undefined ? {} : { branch: edge.branch }),
-        durationUs: this.meanUs(from.index),
+        durationUs: this.meanUs(edge.from),
         estimated: true,
       })),
       emitted: false,
@@ -274,6 +306,18 @@ export class PipelineExecutor {
     record.trace = trace;
     this.batchTraces.push(trace);
     return trace;
+  }
+
+  /** The edges that led to `node`, root first, as far back as each node has a single way in. */
+  private wayTo(node: GraphNode): GraphEdge[] {
+    const way: GraphEdge[] = [];
+    let edge = this.parentEdge[node.index];
+    // A DAG has no way back to a node; the bound only guards against a malformed graph.
+    while (edge !== null && way.length < this.parentEdge.length) {
+      way.push(edge);
+      edge = this.parentEdge[edge.from];
+    }
+    return way.reverse();
   }
 
   private meanUs(index: number): number {
@@ -295,21 +339,6 @@ export class PipelineExecutor {
       this.edgeLines[edge.index]++;
       this.inboxes[edge.to].push(e === 0 ? record : cloneRecord(record));
     }
-  }
-}
-
-/** The chain of nodes feeding `node`, root first, as far back as it is unambiguous. */
-function ancestryOf(graph: PipelineGraph, node: GraphNode): Ancestry {
-  const chain: Ancestry = [];
-  const seen = new Set<number>([node.index]);
-  let current = node;
-  while (true) {
-    const incoming = graph.edges.filter((e) => e.to === current.index);
-    if (incoming.length !== 1 || seen.has(incoming[0].from)) return chain;
-    const edge = incoming[0];
-    current = graph.nodes[edge.from];
-    seen.add(current.index);
-    chain.unshift({ node: current, edge });
   }
 }
 

@@ -36,6 +36,16 @@ export interface PipelineGraph {
   order: number[];
   /** Nodes nobody feeds: they receive every input line. */
   roots: number[];
+  /** Edges into each node, indexed like nodes. */
+  incoming: GraphEdge[][];
+}
+
+/**
+ * Counts the elementary steps of setup (a node, an edge or a heap move visited), so tests can
+ * hold setup to near-linear in the size of the pipeline by counting, not by timing.
+ */
+export interface WorkMeter {
+  steps: number;
 }
 
 /**
@@ -43,13 +53,15 @@ export interface PipelineGraph {
  * listed after it, unless that one is already fed by a `next` or a router branch; so a plain list
  * is a chain, and a router's branch targets do not leak into each other.
  */
-export function buildGraph(config: PipelineConfig): Result<PipelineGraph, ConfigIssue[]> {
+export function buildGraph(config: PipelineConfig, meter: WorkMeter = { steps: 0 }): Result<PipelineGraph, ConfigIssue[]> {
   const { processors } = config;
   const indexOf = new Map(processors.map((p, i) => [p.id, i]));
   const explicitTargets = new Set<string>();
   for (const p of processors) {
+    meter.steps++;
     for (const id of p.next ?? []) explicitTargets.add(id);
     for (const target of branchTargets(p)) explicitTargets.add(target.id);
+    meter.steps += p.next?.length ?? 0;
   }
 
   const issues: ConfigIssue[] = [];
@@ -62,6 +74,7 @@ export function buildGraph(config: PipelineConfig): Result<PipelineGraph, Config
       // A branch without targets is kept (empty): its lines are pipeline output.
       for (const [branch, ids] of Object.entries(module.branches?.(config.params) ?? {})) {
         node.branches.set(branch, ids.map((id) => {
+          meter.steps++;
           const edge = { index: edges.length, from: index, to: indexOf.get(id)!, branch };
           edges.push(edge);
           return edge;
@@ -71,6 +84,7 @@ export function buildGraph(config: PipelineConfig): Result<PipelineGraph, Config
       const following = processors[index + 1];
       const targets = config.next ?? (following && !explicitTargets.has(following.id) ? [following.id] : []);
       for (const id of targets) {
+        meter.steps++;
         const edge = { index: edges.length, from: index, to: indexOf.get(id)! };
         edges.push(edge);
         node.next.push(edge);
@@ -79,51 +93,109 @@ export function buildGraph(config: PipelineConfig): Result<PipelineGraph, Config
     return node;
   });
 
-  const order = topologicalOrder(nodes.length, edges);
+  const outgoing = nodes.map((): GraphEdge[] => []);
+  const incoming = nodes.map((): GraphEdge[] => []);
+  for (const edge of edges) {
+    meter.steps++;
+    outgoing[edge.from].push(edge);
+    incoming[edge.to].push(edge);
+  }
+  const order = topologicalOrder(outgoing, incoming, meter);
   if (!order) {
-    issues.push({ path: 'processors', message: `the processors form a cycle (${describeCycle(processors, edges)}); a pipeline must be a DAG` });
+    issues.push({ path: 'processors', message: `the processors form a cycle (${describeCycle(processors, outgoing, meter)}); a pipeline must be a DAG` });
   }
   if (issues.length) return { ok: false, error: issues };
-  const fed = new Set(edges.map((e) => e.to));
-  const roots = nodes.map((n) => n.index).filter((i) => !fed.has(i));
-  return { ok: true, value: { nodes, edges, order: order!, roots } };
+  const roots = nodes.map((n) => n.index).filter((i) => incoming[i].length === 0);
+  return { ok: true, value: { nodes, edges, order: order!, roots, incoming } };
 }
 
-/** Kahn's algorithm; null when there is a cycle. Ties keep the config's order. */
-function topologicalOrder(count: number, edges: GraphEdge[]): number[] | null {
-  const incoming = new Array<number>(count).fill(0);
-  for (const e of edges) incoming[e.to]++;
-  const ready = incoming.flatMap((n, i) => (n === 0 ? [i] : []));
+/** Kahn's algorithm, ties in the config's order (a min-heap of ready nodes); null when there is a cycle. */
+function topologicalOrder(outgoing: GraphEdge[][], incoming: GraphEdge[][], meter: WorkMeter): number[] | null {
+  const waiting = incoming.map((edges) => edges.length);
+  const ready = new MinHeap(meter);
+  waiting.forEach((n, i) => {
+    if (n === 0) ready.push(i);
+  });
   const order: number[] = [];
-  while (ready.length) {
-    ready.sort((a, b) => a - b);
-    const i = ready.shift()!;
+  while (ready.size > 0) {
+    const i = ready.pop();
     order.push(i);
-    for (const e of edges) if (e.from === i && --incoming[e.to] === 0) ready.push(e.to);
+    for (const e of outgoing[i]) {
+      meter.steps++;
+      if (--waiting[e.to] === 0) ready.push(e.to);
+    }
   }
-  return order.length === count ? order : null;
+  return order.length === outgoing.length ? order : null;
 }
 
-function describeCycle(processors: ProcessorConfig[], edges: GraphEdge[]): string {
-  // Walk from any node on a cycle until a node repeats.
-  const successors = (i: number) => edges.filter((e) => e.from === i).map((e) => e.to);
-  for (let start = 0; start < processors.length; start++) {
-    const path: number[] = [];
-    const onPath = new Set<number>();
-    const walk = (i: number): number[] | null => {
-      if (onPath.has(i)) return [...path.slice(path.indexOf(i)), i];
-      path.push(i);
-      onPath.add(i);
-      for (const next of successors(i)) {
-        const cycle = walk(next);
-        if (cycle) return cycle;
+/** Node indexes, smallest first; each move of a sift counts as a step. */
+class MinHeap {
+  private readonly items: number[] = [];
+  constructor(private readonly meter: WorkMeter) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let i = items.push(value) - 1;
+    while (i > 0) {
+      this.meter.steps++;
+      const parent = (i - 1) >> 1;
+      if (items[parent] <= value) break;
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        this.meter.steps++;
+        const left = 2 * i + 1;
+        if (left >= items.length) break;
+        const child = left + 1 < items.length && items[left + 1] < items[left] ? left + 1 : left;
+        if (items[child] >= last) break;
+        items[i] = items[child];
+        i = child;
       }
-      path.pop();
-      onPath.delete(i);
-      return null;
-    };
-    const cycle = walk(start);
-    if (cycle) return cycle.map((i) => processors[i].id).join(' → ');
+      items[i] = last;
+    }
+    return top;
+  }
+}
+
+/** One cycle, as ids: an iterative depth-first search (colours: 0 new, 1 on the path, 2 done). */
+function describeCycle(processors: ProcessorConfig[], outgoing: GraphEdge[][], meter: WorkMeter): string {
+  const colour = new Uint8Array(processors.length);
+  for (let start = 0; start < processors.length; start++) {
+    if (colour[start] !== 0) continue;
+    const path: number[] = [start];
+    const nextEdge: number[] = [0];
+    colour[start] = 1;
+    while (path.length > 0) {
+      meter.steps++;
+      const top = path.length - 1;
+      const node = path[top];
+      const edge = outgoing[node][nextEdge[top]++];
+      if (edge === undefined) {
+        colour[node] = 2;
+        path.pop();
+        nextEdge.pop();
+      } else if (colour[edge.to] === 1) {
+        return [...path.slice(path.indexOf(edge.to)), edge.to].map((i) => processors[i].id).join(' → ');
+      } else if (colour[edge.to] === 0) {
+        colour[edge.to] = 1;
+        path.push(edge.to);
+        nextEdge.push(0);
+      }
+    }
   }
   return 'unknown';
 }

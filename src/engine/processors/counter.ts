@@ -1,39 +1,22 @@
-import { fieldReader, fieldText, type FieldReader } from './fields.ts';
+import { validPattern } from '../text/pattern.ts';
+import { COUNTER_CAPS, KeyCounter, type CounterSummary } from './counter-table.ts';
+import { defineProcessor } from './define.ts';
+import { fieldReader, fieldText } from './fields.ts';
 import { detectLevel } from './level-detect.ts';
-import type { MapFn, ProcessorModule } from './types.ts';
+import type { MapFn, PartialState } from './types.ts';
 
-interface CounterParams {
-  by: 'level' | 'pattern' | 'field';
-  field?: string;
-  pattern?: string;
-  group: number;
-  ignoreCase?: boolean;
-  top: number;
-}
+export { mergeCounterStates, counterSummary, OTHER_KEY, type CounterTable } from './counter-table.ts';
 
-export interface CounterState {
-  /** Most frequent first (ties by key), at most `top`. */
-  counts: [key: string, count: number][];
-  /** Keys held, "(other)" included: past MAX_KEYS, new keys are counted under OTHER_KEY. */
-  distinct: number;
-}
+/** What the counter's state() gives: its top keys (see counter-table.ts). */
+export type CounterState = CounterSummary;
 
-/** What a counter gained in a piece of the run: keys in first-seen order with their counts. */
-type CounterPart = [key: string, count: number][];
-
-/** Keeps memory flat on high-cardinality keys (ids, IPs). */
-export const MAX_KEYS = 100_000;
-export const OTHER_KEY = '(other)';
+/** Keeps memory flat on high-cardinality keys (ids, IPs); bytes are capped too (COUNTER_CAPS). */
+export const MAX_KEYS = COUNTER_CAPS.keys;
 export const NO_MATCH_KEY = '(no match)';
 /** By field: records without the field (or with a null value). */
 export const NO_FIELD_KEY = '(none)';
 
-/** Number of capture groups: an empty alternative makes any pattern match "". */
-function groupCount(pattern: string): number {
-  return (new RegExp(`${pattern}|`).exec('') as RegExpExecArray).length - 1;
-}
-
-export const counter: ProcessorModule = {
+export const counter = defineProcessor({
   descriptor: {
     type: 'counter',
     title: 'Counter',
@@ -84,20 +67,19 @@ export const counter: ProcessorModule = {
         default: 100,
         min: 1,
         max: 10000,
-        description: 'How many of the most frequent keys the state reports.',
+        description: 'How many of the most frequent keys the state reports. Keys are cut to 1 KiB (counted as "cut"); past 100,000 keys or 8 MB of keys, new keys count under "(other)".',
         example: 20,
       },
     ],
   },
-  check(params) {
-    const { by, field, pattern, group } = params as unknown as CounterParams;
+  check({ by, field, pattern, group }) {
     if (by === 'field' && field === undefined) return { path: 'field', message: 'required when by is "field"' };
     if (by === 'level' && field !== undefined) {
       return { path: 'field', message: 'only used when by is "field" or "pattern"; add "by": "field"' };
     }
     if (by === 'pattern') {
       if (pattern === undefined) return { path: 'pattern', message: 'required when by is "pattern"' };
-      const groups = groupCount(pattern);
+      const groups = validPattern(pattern).groupCount;
       if (group > groups) {
         return { path: 'group', message: `pattern has ${groups} capture group(s), not ${group}` };
       }
@@ -107,22 +89,10 @@ export const counter: ProcessorModule = {
     }
     return null;
   },
-  create(params) {
-    const { by, field, pattern, group, ignoreCase, top } = params as unknown as CounterParams;
-    const regex = by === 'pattern' && pattern !== undefined ? new RegExp(pattern, ignoreCase ? 'i' : '') : null;
+  create({ by, field, pattern, group, ignoreCase, top }) {
     const read = field === undefined ? null : fieldReader(field);
-    // Keys in first-seen order: the order a cap applies in, piece after piece.
-    const counts = new Map<string, number>();
-    // What the lines counted since the last drain() added (a range worker reports it in pieces).
-    let gained = new Map<string, number>();
-
-    const addTo = (table: Map<string, number>, key: string, by: number): void => {
-      const n = table.get(key);
-      if (n !== undefined) table.set(key, n + by);
-      else if (table.size < MAX_KEYS) table.set(key, by);
-      else table.set(OTHER_KEY, (table.get(OTHER_KEY) ?? 0) + by);
-    };
-    const add = (key: string): void => addTo(gained, key, 1);
+    let table = new KeyCounter();
+    const add = (key: string) => table.add(key);
 
     // One closure per mode, so the per-record path has no branching on the config.
     let map: MapFn;
@@ -132,51 +102,38 @@ export const counter: ProcessorModule = {
         return record;
       };
     } else if (by === 'field') {
-      const readKey = read as FieldReader;
+      if (read === null) throw new Error('counter: by "field" needs a field');
       map = (record) => {
-        add(fieldText(readKey(record)) ?? NO_FIELD_KEY);
-        return record;
-      };
-    } else if (read === null) {
-      const keyRegex = regex as RegExp;
-      map = (record) => {
-        add(keyRegex.exec(record.text)?.[group] ?? NO_MATCH_KEY);
+        add(fieldText(read(record)) ?? NO_FIELD_KEY);
         return record;
       };
     } else {
-      const keyRegex = regex as RegExp;
-      map = (record) => {
-        // A record without the field has nothing to match.
-        const text = fieldText(read(record));
-        add((text === null ? undefined : keyRegex.exec(text)?.[group]) ?? NO_MATCH_KEY);
-        return record;
-      };
+      if (pattern === undefined) throw new Error('counter: by "pattern" needs a pattern');
+      const compiled = validPattern(pattern, { ignoreCase });
+      const keyOf = (text: string | null) => (text === null ? undefined : compiled.exec(text)?.groups[group]) ?? NO_MATCH_KEY;
+      // A record without the field has nothing to match.
+      map =
+        read === null
+          ? (record) => {
+              add(keyOf(record.text));
+              return record;
+            }
+          : (record) => {
+              add(keyOf(fieldText(read(record))));
+              return record;
+            };
     }
 
-    const settle = () => {
-      for (const [key, n] of gained) addTo(counts, key, n);
-      gained = new Map();
-    };
     return {
       kind: 'map',
       map,
-      drain: (): CounterPart => {
-        const part: CounterPart = [...gained];
-        gained = new Map();
+      state: (): CounterState => table.summary(top),
+      partial: () => ({ kind: 'counter', table: table.table(), top }),
+      takePartial: () => {
+        const part: PartialState = { kind: 'counter', table: table.table(), top };
+        table = new KeyCounter();
         return part;
-      },
-      absorb: (part: unknown) => {
-        for (const [key, n] of part as CounterPart) addTo(counts, key, n);
-      },
-      state: (): CounterState => {
-        settle();
-        return {
-          counts: [...counts]
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-            .slice(0, top),
-          distinct: counts.size,
-        };
       },
     };
   },
-};
+});

@@ -32,3 +32,40 @@ export function fieldNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : NaN;
 }
+
+/**
+ * Sets a field, giving the record fields when it has none. A key named "__proto__" becomes a
+ * field like any other (as JSON.parse makes it), not the object's prototype.
+ */
+export function setField(record: LogRecord, name: string, value: unknown): void {
+  const fields = record.fields ?? (record.fields = {});
+  if (name === '__proto__') Object.defineProperty(fields, name, { value, writable: true, enumerable: true, configurable: true });
+  else fields[name] = value;
+}
+
+/** Whether the record has its own field `name` (not one objects inherit). */
+export function hasField(record: LogRecord, name: string): boolean {
+  return record.fields !== undefined && Object.hasOwn(record.fields, name);
+}
+
+/** Separates field values in a key; a missing field is its own value, unlike an empty one. */
+const KEY_SEPARATOR = '\u0000';
+const MISSING = '\u0001';
+
+/**
+ * What a processor that groups records by key (dedupe, throttle, sample) reads as the key: the
+ * values of `fields` as text, or the line's text when no fields are named.
+ */
+export function keyReader(fields: readonly string[] | undefined): (record: LogRecord) => string {
+  if (fields === undefined || fields.length === 0) return (record) => record.text;
+  const readers = fields.map(fieldReader);
+  if (readers.length === 1) {
+    const read = readers[0];
+    return (record) => fieldText(read(record)) ?? MISSING;
+  }
+  return (record) => {
+    let key = fieldText(readers[0](record)) ?? MISSING;
+    for (let i = 1; i < readers.length; i++) key += KEY_SEPARATOR + (fieldText(readers[i](record)) ?? MISSING);
+    return key;
+  };
+}

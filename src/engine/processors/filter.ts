@@ -1,17 +1,9 @@
+import { validPattern } from '../text/pattern.ts';
+import { defineProcessor } from './define.ts';
 import { fieldNumber, fieldReader, fieldText } from './fields.ts';
-import type { ProcessorModule } from './types.ts';
 
 export const COMPARISON_OPS = ['==', '!=', '<', '<=', '>', '>='] as const;
 type ComparisonOp = (typeof COMPARISON_OPS)[number];
-
-interface FilterParams {
-  pattern?: string;
-  field?: string;
-  op?: ComparisonOp;
-  value?: number | string;
-  invert: boolean;
-  ignoreCase: boolean;
-}
 
 /** Whether a field's value passes `op value`; a missing value (and, for numbers, a non-numeric one) never does. */
 function comparison(op: ComparisonOp, target: number | string): (value: unknown) => boolean {
@@ -42,7 +34,7 @@ function comparison(op: ComparisonOp, target: number | string): (value: unknown)
   }
 }
 
-export const filter: ProcessorModule = {
+export const filter = defineProcessor({
   descriptor: {
     type: 'filter',
     title: 'Filter',
@@ -58,7 +50,7 @@ export const filter: ProcessorModule = {
       {
         name: 'pattern',
         type: 'regex',
-        description: 'JavaScript regular expression searched anywhere in the line (or in the value of `field`).',
+        description: 'Regular expression searched anywhere in the line (or in the value of `field`); see Patterns for what it may contain.',
         example: 'timeout|refused',
       },
       {
@@ -96,8 +88,7 @@ export const filter: ProcessorModule = {
       },
     ],
   },
-  check(params) {
-    const { pattern, field, op, value, ignoreCase } = params as unknown as FilterParams;
+  check({ pattern, field, op, value, ignoreCase }) {
     const compares = op !== undefined || value !== undefined;
     if (pattern !== undefined && compares) return { path: '', message: 'give either pattern or op and value, not both' };
     if (pattern === undefined && !compares) return { path: '', message: 'give either pattern or op and value' };
@@ -111,24 +102,22 @@ export const filter: ProcessorModule = {
     if (ignoreCase) return { path: 'ignoreCase', message: 'only used with pattern' };
     return null;
   },
-  create(params) {
-    const { pattern, field, op, value, invert, ignoreCase } = params as unknown as FilterParams;
+  create({ pattern, field, op, value, invert, ignoreCase }) {
     const read = field === undefined ? null : fieldReader(field);
     if (pattern === undefined) {
       // check() guarantees op, value and field here.
-      const passes = comparison(op as ComparisonOp, value as number | string);
-      const readField = read as NonNullable<typeof read>;
-      return { kind: 'map', map: (record) => (passes(readField(record)) !== invert ? record : null) };
+      if (op === undefined || value === undefined || read === null) throw new Error('filter: a comparison needs field, op and value');
+      const passes = comparison(op, value);
+      return { kind: 'map', map: (record) => (passes(read(record)) !== invert ? record : null) };
     }
-    // No `g` flag: test() must not carry lastIndex from one line to the next.
-    const regex = new RegExp(pattern, ignoreCase ? 'i' : '');
-    if (read === null) return { kind: 'map', map: (record) => (regex.test(record.text) !== invert ? record : null) };
+    const compiled = validPattern(pattern, { ignoreCase });
+    if (read === null) return { kind: 'map', map: (record) => (compiled.test(record.text) !== invert ? record : null) };
     return {
       kind: 'map',
       map: (record) => {
         const text = fieldText(read(record));
-        return (text !== null && regex.test(text)) !== invert ? record : null;
+        return (text !== null && compiled.test(text)) !== invert ? record : null;
       },
     };
   },
-};
+});

@@ -1,16 +1,12 @@
 import { normalizeLevel } from './level-detect.ts';
-import type { ProcessorModule } from './types.ts';
-
-interface JsonParams {
-  levelField?: string;
-}
+import { defineProcessor } from './define.ts';
 
 /** A line that is not a JSON object. The name is shown to users as the error type. */
 export class JsonParseError extends Error {
   override name = 'JsonParseError';
 }
 
-export const json: ProcessorModule = {
+export const json = defineProcessor({
   descriptor: {
     type: 'json',
     title: 'JSON',
@@ -27,8 +23,7 @@ export const json: ProcessorModule = {
       },
     ],
   },
-  create(params) {
-    const { levelField } = params as JsonParams;
+  create({ levelField }) {
     return {
       kind: 'map',
       map: (record) => {
@@ -52,4 +47,4 @@ export const json: ProcessorModule = {
       },
     };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { LEVELS } from '../types.ts';
 import { detectLevel, LEVEL_LETTERS, LEVEL_WORDS } from './level-detect.ts';
-import type { ProcessorModule } from './types.ts';
+import { defineProcessor } from './define.ts';
 
 /** From the detection tables themselves, so the reference cannot drift from them. */
 function spellings(): string {
@@ -12,7 +12,7 @@ function spellings(): string {
     .join('; ');
 }
 
-export const level: ProcessorModule = {
+export const level = defineProcessor({
   descriptor: {
     type: 'level',
     title: 'Level',
@@ -39,4 +39,4 @@ export const level: ProcessorModule = {
       },
     };
   },
-};
+});

@@ -1,8 +1,4 @@
-import type { ProcessorModule } from './types.ts';
-
-interface LineCounterParams {
-  format: string;
-}
+import { defineProcessor } from './define.ts';
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 const COUNT = 0;
@@ -28,7 +24,7 @@ function compileFormat(format: string): { literals: string[]; tokens: number[] }
   return { literals, tokens };
 }
 
-export const lineCounter: ProcessorModule = {
+export const lineCounter = defineProcessor({
   descriptor: {
     type: 'line_counter',
     title: 'Line counter',
@@ -46,8 +42,7 @@ export const lineCounter: ProcessorModule = {
       },
     ],
   },
-  check(params) {
-    const { format } = params as unknown as LineCounterParams;
+  check({ format }) {
     for (const m of format.matchAll(PLACEHOLDER)) {
       // A typo like {cuont} would otherwise be printed literally on every line.
       if (!TOKENS.has(m[1])) {
@@ -56,8 +51,7 @@ export const lineCounter: ProcessorModule = {
     }
     return null;
   },
-  create(params) {
-    const { format } = params as unknown as LineCounterParams;
+  create({ format }) {
     const { literals, tokens } = compileFormat(format);
     const n = tokens.length;
     let count = 0;
@@ -76,4 +70,4 @@ export const lineCounter: ProcessorModule = {
       state: () => ({ count }),
     };
   },
-};
+});

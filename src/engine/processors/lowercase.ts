@@ -1,6 +1,6 @@
-import type { ProcessorModule } from './types.ts';
+import { defineProcessor } from './define.ts';
 
-export const lowercase: ProcessorModule = {
+export const lowercase = defineProcessor({
   descriptor: {
     type: 'lowercase',
     title: 'Lowercase',
@@ -17,4 +17,4 @@ export const lowercase: ProcessorModule = {
       },
     };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { ALL_FORMATS } from '../formats/registry.ts';
 import { applyFields } from '../formats/stage.ts';
-import type { ProcessorModule } from './types.ts';
+import { defineProcessor } from './define.ts';
 
 /**
  * Gives every record its fields. The run detects the format and parses each line (or joined
@@ -8,7 +8,7 @@ import type { ProcessorModule } from './types.ts';
  * processor marks where fields become part of the pipeline, and parses again only a line that
  * an earlier processor changed.
  */
-export const parse: ProcessorModule = {
+export const parse = defineProcessor({
   descriptor: {
     type: 'parse',
     title: 'Parse',
@@ -43,7 +43,7 @@ export const parse: ProcessorModule = {
       kind: 'map',
       map(record) {
         if (record.parsedText !== record.text) {
-          const parser = context?.parser;
+          const parser = context.parser;
           if (!parser) throw new Error('no format to parse with: the run has not detected one');
           applyFields(record, parser.parse(record.text));
         }
@@ -51,4 +51,4 @@ export const parse: ProcessorModule = {
       },
     };
   },
-};
+});

@@ -22,7 +22,7 @@ function rows(param: ParamSpec, prefix = ''): string[] {
   const name = `${prefix}${param.name}`;
   const defaultCell = param.required ? 'required' : param.default === undefined ? 'optional' : code(param.default);
   const row = `| \`${name}\` | ${cell(typeOf(param))} | ${defaultCell} | ${rangeOf(param)} | ${cell(param.description)} | ${code(param.example)} |`;
-  const itemPrefix = param.type === 'object' ? `${name}.` : `${name}[].`;
+  const itemPrefix = param.type === 'list' ? `${name}[].` : `${name}.`;
   return [row, ...(param.items ?? []).flatMap((item) => rows(item, itemPrefix))];
 }
 
@@ -32,6 +32,8 @@ function section(descriptor: ProcessorDescriptor): string {
   const lines = [`### ${descriptor.title} (\`${descriptor.type}\`)`, '', `${descriptor.description}`, ''];
   if (descriptor.details !== undefined) lines.push(descriptor.details, '');
   lines.push(`Kind: ${descriptor.kind}.`, '');
+  // Such a pipeline reads its lines in file order on one worker (see ProcessorDescriptor.ordered).
+  if (descriptor.ordered !== undefined) lines.push(`A pipeline with it reads its lines in file order, on one worker: it ${descriptor.ordered}.`, '');
   if (descriptor.params.length === 0) {
     lines.push('No parameters.');
   } else {

@@ -1,31 +1,15 @@
+import { validPattern, type Pattern } from '../text/pattern.ts';
 import { LEVELS, type Level } from '../types.ts';
+import { defineProcessor } from './define.ts';
 import { fieldReader, fieldText, type FieldReader } from './fields.ts';
 import { detectLevel } from './level-detect.ts';
-import type { ProcessorModule } from './types.ts';
-
-interface Route {
-  branch: string;
-  levels?: readonly Level[] | Level;
-  pattern?: string;
-  field?: string;
-  ignoreCase?: boolean;
-  next: readonly string[] | string;
-}
-
-interface RouterParams {
-  routes: readonly Route[];
-  field?: string;
-  default?: readonly string[] | string;
-}
 
 /** The branch unmatched lines take when `default` is set. */
 export const DEFAULT_BRANCH = 'default';
 
 const LEVEL_BIT = new Map<Level, number>(LEVELS.map((level, i) => [level, 1 << i]));
 
-const asList = <T>(value: readonly T[] | T): readonly T[] => (Array.isArray(value) ? value : [value as T]);
-
-export const router: ProcessorModule = {
+export const router = defineProcessor({
   descriptor: {
     type: 'router',
     title: 'Router',
@@ -101,8 +85,7 @@ export const router: ProcessorModule = {
       },
     ],
   },
-  check(params) {
-    const { routes, field } = params as unknown as RouterParams;
+  check({ routes, field }) {
     if (routes.length === 0) return { path: 'routes', message: 'needs at least one route' };
     const seen = new Set<string>();
     for (let i = 0; i < routes.length; i++) {
@@ -111,7 +94,7 @@ export const router: ProcessorModule = {
       if ((route.levels === undefined) === (route.pattern === undefined)) {
         return { path, message: 'needs exactly one of "levels" or "pattern"' };
       }
-      if (route.levels !== undefined && asList(route.levels).length === 0) {
+      if (route.levels !== undefined && route.levels.length === 0) {
         return { path: `${path}.levels`, message: 'needs at least one level' };
       }
       if (route.levels !== undefined && route.field !== undefined) {
@@ -130,24 +113,22 @@ export const router: ProcessorModule = {
     }
     return null;
   },
-  branches(params) {
-    const { routes, default: fallback } = params as unknown as RouterParams;
+  branches({ routes, default: fallback }) {
     const branches: Record<string, string[]> = {};
-    for (const route of routes) branches[route.branch] = [...asList(route.next)];
-    if (fallback !== undefined) branches[DEFAULT_BRANCH] = [...asList(fallback)];
+    for (const route of routes) branches[route.branch] = [...route.next];
+    if (fallback !== undefined) branches[DEFAULT_BRANCH] = [...fallback];
     return branches;
   },
-  create(params) {
-    const { routes, field, default: fallback } = params as unknown as RouterParams;
+  create({ routes, field, default: fallback }) {
     // Parallel arrays: a route is either a level mask or a regex (the other is 0/null); a
     // pattern route reads the line (null reader) or a field.
     const n = routes.length;
     const names = routes.map((route) => route.branch);
     const masks = routes.map((route) =>
-      route.levels === undefined ? 0 : asList(route.levels).reduce((mask, l) => mask | (LEVEL_BIT.get(l) ?? 0), 0),
+      route.levels === undefined ? 0 : route.levels.reduce((mask, l: Level) => mask | (LEVEL_BIT.get(l) ?? 0), 0),
     );
-    const regexes = routes.map((route) =>
-      route.pattern === undefined ? null : new RegExp(route.pattern, route.ignoreCase ? 'i' : ''),
+    const regexes = routes.map((route): Pattern | null =>
+      route.pattern === undefined ? null : validPattern(route.pattern, { ignoreCase: route.ignoreCase }),
     );
     const readers = routes.map((route): FieldReader | null => {
       const name = route.pattern === undefined ? undefined : (route.field ?? field);
@@ -170,7 +151,7 @@ export const router: ProcessorModule = {
               if (text !== null && regex.test(text)) return names[i];
             }
           } else {
-            if (levelBit === -1) levelBit = LEVEL_BIT.get(record.level ?? detectLevel(record.text)) as number;
+            if (levelBit === -1) levelBit = LEVEL_BIT.get(record.level ?? detectLevel(record.text)) ?? 0;
             if ((masks[i] & levelBit) !== 0) return names[i];
           }
         }
@@ -178,4 +159,4 @@ export const router: ProcessorModule = {
       },
     };
   },
-};
+});

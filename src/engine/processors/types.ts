@@ -1,24 +1,9 @@
 import type { ParsedFields } from '../formats/types.ts';
 import type { LogRecord } from '../types.ts';
+import type { CounterTable } from './counter-table.ts';
+import type { ConfigIssue, ParamSpec, Params } from './params.ts';
 
-/** One parameter of a processor type, as shown in the reference and checked by config validation. */
-export interface ParamSpec {
-  name: string;
-  /** `strings`: a string or a list of strings (checked against `values` when given); `ids`: processor ids; `scalar`: a number or a string. */
-  type: 'string' | 'strings' | 'regex' | 'integer' | 'number' | 'scalar' | 'boolean' | 'enum' | 'ids' | 'list' | 'object';
-  description: string;
-  /** Value used when the key is absent; absent and no default means the key is optional. */
-  default?: unknown;
-  required?: boolean;
-  /** Inclusive range for integer and number. */
-  min?: number;
-  max?: number;
-  /** Allowed values for enum (and for each item of a string list). */
-  values?: readonly string[];
-  /** For `list`: the fields of each object in the list; for `object`: its fields. */
-  items?: readonly ParamSpec[];
-  example?: unknown;
-}
+export type { ConfigIssue, ParamSpec, Params, ParamsOf } from './params.ts';
 
 /** Self-description of a processor type (Vector style): the registry lists these. */
 export interface ProcessorDescriptor {
@@ -50,37 +35,52 @@ export type MapFn = (record: LogRecord) => LogRecord | null;
 export type RouteFn = (record: LogRecord) => string | null;
 
 /**
- * A processor at work. One that keeps a state (a counter's table) reports it as the parts it
- * gained since the last `drain()`, so the parts of every range of a file can be merged in file
- * order (the module's `mergeState`) into what one pass gives.
+ * A processor's whole state over the lines it saw, for a processor that is not `ordered`: the
+ * states of the byte ranges of a file merge (mergePartialStates, in file order) into the state
+ * of one pass over the file.
  */
-interface Stateful {
-  /** The state as the report shows it (a counter's top keys). */
+export type PartialState = { kind: 'counter'; table: CounterTable; top: number } | { kind: 'redact'; masked: Record<string, number> };
+
+interface InstanceState {
+  /** What the processor has to show (a counter's top keys, redact's counts), small enough for every snapshot. */
   state?: () => unknown;
-  /** In a range worker: what the state gained since the last call (plain data). */
-  drain?: () => unknown;
-  /** In the coordinator: adds a part drained from a range, parts in file order. */
-  absorb?: (part: unknown) => void;
+  partial?: () => PartialState;
+  /**
+   * The state gained since the last call, and a fresh start: a range worker reports its state
+   * piece by piece this way, and the pieces merge in file order as ranges do.
+   */
+  takePartial?: () => PartialState;
 }
 
-export type ProcessorInstance = ({ kind: 'map'; map: MapFn } | { kind: 'router'; route: RouteFn }) & Stateful;
-
-/** Params after validation: defaults filled in, types checked, regexes compile. */
-export type Params = Record<string, unknown>;
+export type ProcessorInstance = ({ kind: 'map'; map: MapFn } | { kind: 'router'; route: RouteFn }) & InstanceState;
 
 /**
  * What a run shares with its processors. `parser` is set once the run has detected the file's
  * format (before the first line reaches a processor), and only when the pipeline parses.
+ * `timeZoneOffsetMinutes` is the run's zone for log times written without one (UTC when absent).
  */
 export interface RunContext {
   parser: { parse(text: string): ParsedFields } | null;
+  timeZoneOffsetMinutes?: number;
+}
+
+/** A check across params that specs cannot say: the offending param path (relative to the processor) and the reason. */
+export interface ParamProblem {
+  path: string;
+  message: string;
 }
 
 export interface ProcessorModule {
   descriptor: ProcessorDescriptor;
+  /**
+   * Validates one processor's keys as written in a config: its params (defaults filled in) and
+   * the checks across them. Keys in `allowed` (the keys every processor takes) are left to the
+   * caller; issues go to `issues` under `path`.
+   */
+  parse(item: Record<string, unknown>, path: string, issues: ConfigIssue[], allowed: ReadonlySet<string>): Params | undefined;
   create(params: Params, context?: RunContext): ProcessorInstance;
   /** Routers only: branch name -> ids of the processors it feeds. */
   branches?(params: Params): Record<string, string[]>;
-  /** Checks across params that ParamSpec cannot say; returns the offending param path and reason. */
-  check?(params: Params): { path: string; message: string } | null;
+  /** Checks across params that specs cannot say; null when the params are fine. */
+  check?(params: Params): ParamProblem | null;
 }

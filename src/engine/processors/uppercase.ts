@@ -1,6 +1,6 @@
-import type { ProcessorModule } from './types.ts';
+import { defineProcessor } from './define.ts';
 
-export const uppercase: ProcessorModule = {
+export const uppercase = defineProcessor({
   descriptor: {
     type: 'uppercase',
     title: 'Uppercase',
@@ -17,4 +17,4 @@ export const uppercase: ProcessorModule = {
       },
     };
   },
-};
+});

@@ -91,12 +91,13 @@ export interface Observations {
 export function toConfigJson(config: PipelineConfig): PipelineConfigJson {
   return {
     ...(config.input ? { input: { ...config.input } } : {}),
-    processors: config.processors.map(({ type, id, next, onError, circuit, params }) => ({
+    processors: config.processors.map(({ type, id, next, onError, retry, circuit, params }) => ({
       type,
       id,
       ...(next ? { next } : {}),
       ...params,
-      onError,
+      // Configs from before retries have no `retry`.
+      onError: retry > 0 ? { retry, then: onError } : onError,
       circuit: circuit ?? false,
     })),
   };

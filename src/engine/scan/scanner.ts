@@ -19,7 +19,7 @@ import { IndexBuilder, levelIndexOf } from '../logs/index-part.ts';
 import { LatencyHistogram } from '../metrics/histogram.ts';
 import { Timeline } from '../metrics/timeline.ts';
 import { CircuitBreaker } from '../observe/circuit.ts';
-import { ErrorCollector } from '../observe/errors.ts';
+import { describeError, ErrorCollector } from '../observe/errors.ts';
 import { EventLog } from '../observe/events.ts';
 import { TraceRecorder } from '../observe/traces.ts';
 import type { Trace } from '../observe/types.ts';
@@ -94,7 +94,7 @@ export class RangeScanner {
     this.parser = new LineParser(this.format, ctx);
     this.joiner = setup.format.multiline && this.format.hasHeaders ? new EntryJoiner(this.parser.isHeader) : null;
     this.startsEntry = this.joiner ? headerTest(this.format, createParseContext({ timeZoneOffsetMinutes: setup.timeZoneOffsetMinutes })) : () => true;
-    this.context = { parser: this.parser };
+    this.context = { parser: this.parser, timeZoneOffsetMinutes: setup.timeZoneOffsetMinutes };
     this.instances = instantiate(this.graph, this.context);
     this.tracing = setup.trace !== null;
     this.newPiece();
@@ -111,6 +111,14 @@ export class RangeScanner {
         const item = this.piece.errors.add(node.config.id, record.lineNo, record.text, error);
         if (record.ts !== undefined) item.ts = record.ts;
         this.piece.events.emit('warn', node.config.id, 'processor_error', { lineNo: record.lineNo, type: item.type, message: item.message });
+      },
+      onRetry: (node, record, attempts, succeeded, error) => {
+        this.piece.events.emit(succeeded ? 'info' : 'warn', node.config.id, 'processor_retry', {
+          lineNo: record.lineNo,
+          attempts,
+          outcome: succeeded ? 'succeeded' : 'failed',
+          ...(succeeded ? {} : describeError(error)),
+        });
       },
       onTraces: (traces) => {
         for (const trace of traces) this.piece.traces.add(finishTrace(trace));
@@ -400,6 +408,7 @@ export class RangeScanner {
         errors: c.errors - b.errors,
         timeMs: c.timeMs - b.timeMs,
         bypassed: c.bypassed - b.bypassed,
+        retries: c.retries - b.retries,
       };
       this.lastCounters[i] = { ...c };
       return delta;
@@ -429,7 +438,7 @@ export class RangeScanner {
       latency: p.latency.map((h) => h.toJSON()),
       edges,
       outputLines,
-      states: this.instances.map((instance) => instance.drain?.() ?? null),
+      states: this.instances.map((instance) => instance.takePartial?.() ?? null),
       traces: tracesSection.items,
       tracesSeen: tracesSection.seen,
       errors: { total: errorsSection.total, byProcessor: errorsSection.byProcessor, byType: errorsSection.byType, items: errorsSection.items },
