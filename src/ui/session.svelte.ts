@@ -2,8 +2,9 @@ import { errorText } from './format.ts';
 import {
   eventsToNdjson,
   initialSnapshot,
-  parseReport,
   PROMETHEUS_CONTENT_TYPE,
+  readReport,
+  reportSizeIssue,
   reportFileName,
   toHtmlSnapshot,
   toOtlpTraces,
@@ -559,15 +560,24 @@ export class Session {
    */
   async importReport(file: File): Promise<boolean> {
     const ticket = ++this.storedTicket;
+    // Asked before reading: the text of a file of a few GB does not even fit in a string.
+    const tooLarge = reportSizeIssue(file.size);
+    if (tooLarge) {
+      this.notice = `${file.name} cannot be imported: ${tooLarge}.`;
+      return false;
+    }
     const text = await this.readOrSay(file.name, () => file.text());
     if (text === null || ticket !== this.storedTicket) return false;
-    const parsed = parseReport(text);
+    const parsed = readReport(text);
     if (!parsed.ok) {
       this.notice = `${file.name} cannot be imported: ${parsed.error}`;
       return false;
     }
-    this.notice = null;
-    this.showStored(importedView(parsed.value));
+    const { report, cut } = parsed.value;
+    this.notice = cut
+      ? `${file.name}: ${cut.toLocaleString('en-US')} ${cut === 1 ? 'text was' : 'texts were'} longer than Linesight keeps and ${cut === 1 ? 'is' : 'are'} shown cut.`
+      : null;
+    this.showStored(importedView(report));
     this.showSection('analyze');
     return true;
   }

@@ -42,7 +42,7 @@ export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/hist
 export type { StorageStatus } from './persist.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export type { AnyReport } from '../engine/report/report.ts';
-export { parseReport, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
+export { parseReport, readReport, reportSizeIssue, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
 // Log text as the views show it: terminal escapes dropped, invisible controls made visible.
 export { visibleText } from '../engine/report/index.ts';
 export { initialSnapshot } from '../engine/snapshot.ts';

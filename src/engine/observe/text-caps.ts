@@ -33,6 +33,17 @@ export function cutMark(length: number): string {
   return `… [cut: ${length.toLocaleString('en-US')} characters in all]`;
 }
 
+/** The UTF-8 bytes of the cut mark `text` ends with, or 0. */
+function markBytes(text: string): number {
+  if (!text.endsWith(MARK_END)) return 0;
+  const at = text.lastIndexOf(MARK_START);
+  // Every character of a mark is ASCII but the ellipsis (3 bytes).
+  return at < 0 ? 0 : text.length - at + 2;
+}
+
+const MARK_START = '… [cut: ';
+const MARK_END = ' characters in all]';
+
 /**
  * Counts the texts it cuts. Every text it returns is a copy of its own: a line read from a
  * chunk is a slice of the chunk's text, and keeping the slice would keep the whole chunk.
@@ -45,13 +56,10 @@ export class TextCapper {
 
   /** `text` if it fits in `maxBytes` of UTF-8, else its first bytes and a cut mark. */
   keep(text: string, maxBytes: number = TEXT_CAPS.text): string {
-    const bytes = Math.max(0, Math.floor(maxBytes));
-    if (scratch.length < bytes) scratch = new Uint8Array(bytes);
-    // encodeInto stops when the buffer is full, never inside a character: O(maxBytes) on any text.
-    const { read, written } = encoder.encodeInto(text, scratch.subarray(0, bytes));
+    const { whole, written } = encode(text, maxBytes);
     const kept = decoder.decode(scratch.subarray(0, written));
     this.bytes = written;
-    if (read >= text.length) return kept;
+    if (whole) return kept;
     this.cut++;
     return kept + cutMark(text.length);
   }
@@ -61,14 +69,18 @@ export class TextCapper {
    * imported report: one within the cap plus the mark's slack stays as it is, uncopied.
    */
   recheck(text: string, maxBytes: number = TEXT_CAPS.text): string {
-    if (text.length * 3 <= maxBytes) {
-      this.bytes = text.length * 3;
-      return text;
-    }
-    const cut = this.cut;
-    this.keep(text, maxBytes + CUT_MARK_SLACK);
-    if (this.cut === cut) return text;
-    this.cut = cut;
-    return this.keep(text, maxBytes);
+    const { whole, written } = encode(text, maxBytes + CUT_MARK_SLACK);
+    if (!whole) return this.keep(text, maxBytes);
+    this.bytes = written - markBytes(text);
+    return text;
   }
+}
+
+/** The first `maxBytes` of UTF-8 of `text` into `scratch`; `whole` when nothing was left out. */
+function encode(text: string, maxBytes: number): { whole: boolean; written: number } {
+  const bytes = Math.max(0, Math.floor(maxBytes));
+  if (scratch.length < bytes) scratch = new Uint8Array(bytes);
+  // encodeInto stops when the buffer is full, never inside a character: O(maxBytes) on any text.
+  const { read, written } = encoder.encodeInto(text, scratch.subarray(0, bytes));
+  return { whole: read >= text.length, written };
 }
