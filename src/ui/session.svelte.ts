@@ -383,6 +383,8 @@ export class Session {
       },
       (status) => {
         if (runId === this.runId) this.storage = status;
+        // Runs removed to make room are told in the History too, until dismissed.
+        if (status.removed) this.library?.noteRemoved(status.removed);
         void this.library?.refresh();
       },
     );
