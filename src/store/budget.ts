@@ -13,12 +13,11 @@
  * hit it first):
  *   1. a write (createRun / checkpointRun / finishRun) returns `{ ok: false, error.kind: 'quota' }`;
  *      its transaction was aborted, so nothing of it was written and every kept run is intact;
- *   2. `withQuotaRecovery` removes the oldest removable run, in a transaction of its own (a
- *      delete frees its room at once; a write that also deletes is counted whole), and retries;
- *      one run at a time, until the write fits, as long as the removable runs together could
- *      make room for it at all;
- *   3. if it still fails, the caller stops persisting this run, keeps running it in memory, and
- *      tells the user ("Storage is full: this run goes on without being saved").
+ *   2. for a write worth it (the worker's: a finished run's report), `withQuotaRecovery` removes
+ *      the oldest removable run, in a transaction of its own (a delete frees its room at once; a
+ *      write that also deletes is counted whole), and retries; one run at a time, until the
+ *      write fits, as long as the removable runs together could make room for it at all;
+ *   3. if it still fails, the caller tells the user the run is not saved.
  *
  * `navigator.storage.estimate()` cannot guide this: since Chromium 138 it reports usage plus a
  * fixed 10 GiB whatever the real quota, so that private windows cannot be told apart.

@@ -10,12 +10,17 @@
  *             budget again, then the lock is released.
  *
  * Persistence never touches the run: writes are not awaited by the engine, every failure is
- * caught here, and the run's counts are the engine's alone. Every run removed to make room is
- * told at once (StorageStatus.removed, named in the message, with why), and only as many as the
- * write needs. A run that would take more than the whole storage budget is refused (it goes on
- * unsaved, and no other run is removed for it). A run that cannot be saved says so, and leaves
- * no entry behind that claims to be running: its partial copy is removed once it ends. A closed
- * tab leaves the last checkpoint, which the next load shows as `interrupted` (its lock is gone).
+ * caught here, and the run's counts are the engine's alone. No kept run goes untold: every run
+ * removed to make room is named at once, with why (StorageStatus.removed and the message).
+ *   - Runs kept and the storage budget remove the oldest runs, as few as will do; a run that
+ *     alone would take more than the whole budget is refused (it goes on unsaved) and removes
+ *     nothing.
+ *   - A full disk stops the checkpoints and removes nothing while the run goes on. When it
+ *     ends, older runs make room for its report, oldest first and one at a time, and only if
+ *     together they could; if it still does not fit, its partial copy goes too: no entry stays
+ *     behind that claims to be running.
+ * A closed tab leaves the last checkpoint, which the next load shows as `interrupted` (its lock
+ * is gone).
  */
 
 import type { LogRun } from '../engine/run.ts';
@@ -50,9 +55,11 @@ const TICK_MS = 100;
 
 export const STORAGE_MESSAGES = {
   quota: 'Storage is full: this run goes on without being saved.',
-  /** Said with `quota` when no kept run could make room. */
-  nothingRemoved: 'No kept run was removed for it.',
-  notSaved: 'Storage is full: this run was not saved, and its partial copy was removed from the history.',
+  /** Said with `quota` while the run goes on: older runs are removed only for a run that ends and then fits. */
+  nothingRemoved: 'No kept run was removed for it; it is tried again when the run ends.',
+  notSaved: 'Storage is full: this run was not saved, and no kept run was removed for it.',
+  /** The report did not fit even once older runs were removed (the browser's room was less than it said). */
+  quotaNotSaved: 'Storage is full: this run was not saved.',
   overBudget: (bytes: number, budget: number) =>
     `This run takes more than the whole storage budget (about ${size(bytes)} of ${size(budget)}): it goes on without being saved, and no other run was removed for it. Raise the storage budget in Settings to keep runs this large.`,
   unavailable:
@@ -160,10 +167,7 @@ export class RunPersister {
       this.release = await (this.options.holdLock ?? holdRunLock)(this.runId);
       const { caps, pipeline, tracePolicy } = this.options;
       const snapshot = this.run.snapshot();
-      const created = await this.write(
-        () => createRun(db, { snapshot, pipeline, tracePolicy, caps }, this.limits),
-        () => checkpointBytes(snapshot, {}),
-      );
+      const created = await createRun(db, { snapshot, pipeline, tracePolicy, caps }, this.limits);
       if (!created.ok) return await this.stop(created.error);
       this.stored = true;
       // After createRun, with this run protected: `runsKept` then counts it.
@@ -197,10 +201,8 @@ export class RunPersister {
     const { caps } = this.options;
     try {
       const removedBefore = this.removed.length;
-      const result = await this.write(
-        () => checkpointRun(db, this.runId, snapshot, batch, caps, this.limits),
-        () => checkpointBytes(snapshot, batch),
-      );
+      // A full disk stops the checkpoints, removing nothing: older runs make room only for a run that ends (see finish).
+      const result = await checkpointRun(db, this.runId, snapshot, batch, caps, this.limits);
       if (!result.ok) return await this.stop(result.error);
       this.cursor = drained.seen;
       this.metricPointsEvicted = result.value.evicted.metricPoints;
@@ -216,6 +218,11 @@ export class RunPersister {
   /**
    * Stores the final report and lets go of the run. Returns the report with its `retention`
    * section (also when nothing could be stored: the caps still applied in memory).
+   *
+   * On a full disk, this is where older runs make room, oldest first and only as many as the
+   * report needs (and none when all of them could not make room): a run that is then kept is
+   * worth them, a run whose checkpoints merely stopped is not. If the report does not fit, the
+   * partial copy goes too.
    */
   async finish(report: Report): Promise<RunReport> {
     this.stopTimer();
@@ -223,21 +230,30 @@ export class RunPersister {
     const final: RunReport = { ...report, retention: this.retention(report) };
     const db = this.db;
     try {
-      // After a quota stop the record still holds its last checkpoint: one more try may fit (what
-      // the checkpoints stored is not written again); if not, the partial copy goes.
-      if (db && this.stored && (!this.stopped || this.stopKind === 'quota')) {
+      if (db && (this.stopKind === 'quota' || (this.stored && !this.stopped))) {
+        const { pipeline, tracePolicy, caps } = this.options;
         const result = await this.write(
-          () => finishRun(db, this.runId, final, { reuseCheckpoints: true, ...this.limits }),
+          async () => {
+            // The disk was full before the run was even stored: store it now, whole.
+            if (!this.stored) {
+              const created = await createRun(db, { snapshot: this.run.snapshot(), pipeline, tracePolicy, caps }, this.limits);
+              if (!created.ok) return created;
+              this.stored = true;
+            }
+            return finishRun(db, this.runId, final, { reuseCheckpoints: true, ...this.limits });
+          },
           () => checkpointBytes(this.run.snapshot(), this.run.drain(this.cursor)),
         );
         if (result.ok) {
           await this.keepBudget(result.value.bytesStored);
-          const told = this.told();
-          const message = told.message ?? (this.stopped ? STORAGE_MESSAGES.savedAfterQuota : this.status.message);
+          const lead = this.stopped ? STORAGE_MESSAGES.savedAfterQuota : undefined;
+          const told = this.told(lead);
+          const message = told.message ?? this.status.message;
           this.tell({ state: 'saved', ...told, ...(message ? { message } : {}) });
-        } else if (result.error.kind === 'quota' && this.stopped) {
+        } else if (result.error.kind === 'quota') {
           await this.dropPartial();
-          this.tell({ state: 'unsaved', cause: 'quota', ...this.told(STORAGE_MESSAGES.notSaved) });
+          const inVain = this.removed.some((run) => run.reason === 'quota');
+          this.tell({ state: 'unsaved', cause: 'quota', ...this.told(inVain ? STORAGE_MESSAGES.quotaNotSaved : STORAGE_MESSAGES.notSaved) });
         } else {
           await this.stop(result.error);
         }
@@ -297,7 +313,7 @@ export class RunPersister {
     let message: string;
     switch (error.kind) {
       case 'quota':
-        message = this.removed.some((run) => run.reason === 'quota') ? STORAGE_MESSAGES.quota : `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}`;
+        message = `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}`;
         break;
       case 'budget':
         message = STORAGE_MESSAGES.overBudget(error.bytes ?? this.options.settings.storageBudgetBytes, this.options.settings.storageBudgetBytes);

@@ -120,22 +120,24 @@ async function runToEnd(h: Harness) {
 
 const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
-/** Makes every put into `store` fail as a full disk does, until the returned function is called. */
+/** Makes every put and add into `store` fail as a full disk does, until the returned function is called. */
 function fillDisk(store: string): () => void {
-  const put = IDBObjectStore.prototype.put;
-  const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
-    if (this.name === store) throw quota();
-    return put.apply(this, args);
+  const spies = (['put', 'add'] as const).map((method) => {
+    const original = IDBObjectStore.prototype[method];
+    return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === store) throw quota();
+      return original.apply(this, args);
+    });
   });
-  return () => spy.mockRestore();
+  return () => spies.forEach((spy) => spy.mockRestore());
 }
 
 /**
  * Two runs from earlier days, interrupted (a `running` one might belong to another tab: never
- * removed), each with `events` events of about 300 bytes.
+ * removed), each with `events` events of about `padding` + 50 bytes.
  */
-async function olderRuns(db: LinesightDatabase, events = 0): Promise<RunSummary[]> {
-  const pad = 'p'.repeat(250);
+async function olderRuns(db: LinesightDatabase, events = 0, padding = 250): Promise<RunSummary[]> {
+  const pad = 'p'.repeat(padding);
   for (const [id, day] of [['old-1', 1], ['old-2', 2]] as const) {
     const startedAt = `2025-01-0${day}T00:00:00.000Z`;
     expect((await createRun(db, newRun(id, { startedAt }))).ok).toBe(true);
@@ -289,10 +291,10 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     expect(await loadRun(db, 'live')).toEqual(final);
   });
 
-  it('removes the oldest run, and only it, when that makes the checkpoint fit, and names it at once', async () => {
+  it('on a full disk removes no run while the run goes on, then the oldest, and only it, when that makes the final report fit, and names it', async () => {
     const db = await openTestDB();
-    const [old1] = await olderRuns(db, 5000);
-    const h = harness(db, trickle(40, 40));
+    const [old1] = await olderRuns(db, 5000, 600);
+    const h = harness(db, trickle(25, 40));
     await h.persister.start();
     // Full until a run is removed, as a disk is once an older run is gone.
     let full = true;
@@ -306,15 +308,31 @@ describe('RunPersister', { timeout: 30_000 }, () => {
       if (this.name === 'runs') full = false;
       return deleteRow.apply(this, args);
     });
-    const final = await h.persister.finish(await h.run.execute());
+    const done = h.run.execute();
+    await vi.waitFor(() => expect(h.statuses.some((s) => s.state === 'unsaved')).toBe(true), { timeout: 3000 });
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2', 'old-1']);
+    const final = await h.persister.finish(await done);
 
+    expect(h.statuses.find((s) => s.state === 'unsaved')).toEqual({ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` });
     const removed = [removal(old1, 'quota')];
-    const told = { state: 'saving', message: STORAGE_MESSAGES.removed(removed, DEFAULT_RETENTION), removed };
-    expect(h.statuses).toContainEqual(told);
-    expect(told.message).toMatch(/^Storage is full: to save this run, Linesight removed an older run from the history: old-1\.log \(started 2025-01-0\d \d\d:\d\d\)\.$/);
-    expect(h.statuses.every((s) => s.state !== 'unsaved')).toBe(true);
-    expect(h.statuses.at(-1)).toEqual({ ...told, state: 'saved' });
+    const told = STORAGE_MESSAGES.removed(removed, DEFAULT_RETENTION);
+    expect(told).toMatch(/^Storage is full: to save this run, Linesight removed an older run from the history: old-1\.log \(started 2025-01-0\d \d\d:\d\d\)\.$/);
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: `${STORAGE_MESSAGES.savedAfterQuota} ${told}`, removed });
     expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2']);
+    expect(await loadRun(db, 'live')).toEqual(final);
+  });
+
+  it('stores a run whole when it ends if the disk was too full to store it when it started', async () => {
+    const db = await openTestDB();
+    const h = harness(db, trickle(25, 40));
+    const restore = fillDisk('runs');
+    await h.persister.start();
+    expect(h.statuses).toEqual([{ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` }]);
+    expect(await listRuns(db)).toEqual([]);
+    const done = h.run.execute();
+    restore();
+    const final = await h.persister.finish(await done);
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: STORAGE_MESSAGES.savedAfterQuota });
     expect(await loadRun(db, 'live')).toEqual(final);
   });
 
