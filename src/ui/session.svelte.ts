@@ -16,6 +16,7 @@ import {
   type FormatIssue,
   type LogEvent,
   type Observations,
+  type OutputStorage,
   type PipelineConfig,
   type ProcessorDescriptor,
   type Report,
@@ -43,7 +44,7 @@ export type Engine = Pick<
   EngineClient,
   'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations' | 'alertAction'
 > &
-  Partial<Pick<EngineClient, 'formats'>>;
+  Partial<Pick<EngineClient, 'formats' | 'outputStorage'>>;
 
 /** The "Log format" choice that means: let the engine detect it (or use the pipeline's `format`). */
 export const AUTO_FORMAT = 'auto';
@@ -110,6 +111,12 @@ export class Session {
   busy = $state(false);
   cancelling = $state(false);
   keepOutput = $state(true);
+  /**
+   * Where this browser keeps Linesight's files (the engine's probe; null until it answers):
+   * `memory` in a private window, where kept output lines cost memory, and the history is gone
+   * when the window closes.
+   */
+  fileStorage = $state<OutputStorage | null>(null);
   /** Keep the next run in the history (IndexedDB); off, nothing of it is stored on this device. */
   keepInHistory = $state(true);
   /** The built-in log formats, for the "Log format" list (empty until the engine answers). */
@@ -200,11 +207,20 @@ export class Session {
         this.choosePreset(DEFAULT_PRESET),
       ]);
       this.processors = processors;
+      void this.probeStorage();
       // Part of `ready`: a file opened at start (from the OS) runs with the remembered choices.
       await this.loadFormats();
       await this.restoreFormatChoice();
     } catch (error) {
       this.notice = `The analysis engine could not start: ${errorText(error)}`;
+    }
+  }
+
+  private async probeStorage(): Promise<void> {
+    try {
+      this.fileStorage = (await this.engine.outputStorage?.()) ?? null;
+    } catch {
+      // Unknown: nothing is said, as before the probe existed.
     }
   }
 

@@ -17,7 +17,7 @@ import {
   type RetentionSection,
   type RetentionSettings,
 } from '../store/index.ts';
-import { latestOutputFile, OpfsOutput, type OutputSummary } from './output.ts';
+import { IN_MEMORY_OUTPUT_BYTES, latestOutputFile, OpfsOutput, probeOutputStorage, type OutputStorage, type OutputSummary } from './output.ts';
 import { retentionOf, RunPersister, workerStore, type RunReport, type StorageStatus } from './persist.ts';
 
 export interface StartRun {
@@ -100,7 +100,11 @@ export const api = {
     const store = persist ? await workerStore() : null;
     const settings = clampRetention(start.retention ?? (store?.db ? await loadRetention(store.db).catch(() => DEFAULT_RETENTION) : DEFAULT_RETENTION));
     const caps = { ...runCaps(settings), traces: wholeIn(start.traceCap, 1, MAX_TRACES, settings.tracesPerRun) };
-    const output = start.keepOutput ? await OpfsOutput.open() : undefined;
+    // Where the browser keeps files in memory, a kept output costs memory: it is held to a bound.
+    const inMemory = start.keepOutput && (await probeOutputStorage()) === 'memory';
+    const output = start.keepOutput
+      ? await OpfsOutput.open(inMemory ? { maxBytes: IN_MEMORY_OUTPUT_BYTES, limitReason: 'this browser keeps it in memory, not on disk' } : {})
+      : undefined;
     const run = new LogRun(
       file,
       config.value,
@@ -179,6 +183,11 @@ export const api = {
   },
 
   latestOutputFile,
+
+  /** Where this browser keeps Linesight's files: on disk, in memory (a private window), or nowhere. */
+  outputStorage(): Promise<OutputStorage> {
+    return probeOutputStorage();
+  },
 };
 
 export type AlertUserAction = 'acknowledge' | 'resolve' | 'suppress' | 'unsuppress';

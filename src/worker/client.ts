@@ -6,6 +6,7 @@ import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
 import type { AlertView } from '../engine/metrics/alerts.ts';
 import type { AlertUserAction, FormatInfo, RunResult, StartRun, WorkerApi } from './api.ts';
 import type { StorageStatus } from './persist.ts';
+import type { OutputStorage } from './output.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
 export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
@@ -40,6 +41,7 @@ export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/
 export type { TimelineColumns, TimelineSection, TimeRange } from '../engine/metrics/timeline.ts';
 export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/histogram.ts';
 export type { StorageStatus } from './persist.ts';
+export type { OutputStorage } from './output.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export type { AnyReport } from '../engine/report/report.ts';
 export { parseReport, readReport, reportSizeIssue, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
@@ -159,6 +161,11 @@ export class EngineClient {
 
   latestOutputFile(): Promise<File | null> {
     return this.remote.latestOutputFile();
+  }
+
+  /** Where this browser keeps Linesight's files: on disk, in memory (a private window), or nowhere. */
+  outputStorage(): Promise<OutputStorage> {
+    return this.remote.outputStorage();
   }
 
   dispose(): void {
