@@ -111,7 +111,8 @@ export interface QuotaOptions extends BudgetOptions {
 /**
  * Runs `write`; on a quota error removes the oldest removable run and retries, one run at a
  * time, until the write fits or no run is left to remove. Nothing is removed when all the
- * removable runs together take less than `needBytes`: removing them could not make room. The
+ * removable runs together take less than `needBytes`: removing them could not make room; and
+ * no more once those removed take twice `needBytes` (the room they took did not come back). The
  * write must be safe to repeat after a failure (the store's writes are: a failed one wrote
  * nothing). If `result` still fails, stop persisting this run.
  *
@@ -130,8 +131,13 @@ export async function withQuotaRecovery<T>(
   if (result.ok || result.error.kind !== 'quota') return { result, removed };
   const stale = await staleRuns(db, protect, options);
   const candidates = (await db.getAllFromIndex('runs', 'by-startedAt')).filter((run) => isRemovable(run, protect, stale));
-  if (sum(candidates) < (options.needBytes?.() ?? 0)) return { result, removed };
+  const need = options.needBytes?.() ?? 0;
+  if (sum(candidates) < need) return { result, removed };
+  let freed = 0;
   for (const run of candidates) {
+    // Removed runs worth twice what the write needs, and still no room: the browser does not give
+    // back what they took (an in-memory profile may not), and removing more would be in vain.
+    if (need > 0 && freed >= 2 * need) break;
     const deleted = await writeTransaction(db, ['runs', 'traces', 'errors', 'events', 'metrics', 'alerts'], async (tx) => {
       // Looked at again inside the transaction: another tab may have taken it up or deleted it.
       const now = await tx.objectStore('runs').get(run.id);
@@ -142,6 +148,7 @@ export async function withQuotaRecovery<T>(
     if (!deleted.ok) break;
     if (!deleted.value) continue;
     removed.push(removal(run, 'quota'));
+    freed += run.bytesStored;
     result = await write();
     if (result.ok || result.error.kind !== 'quota') break;
   }

@@ -58,8 +58,8 @@ export const STORAGE_MESSAGES = {
   /** Said with `quota` while the run goes on: older runs are removed only for a run that ends and then fits. */
   nothingRemoved: 'No kept run was removed for it; it is tried again when the run ends.',
   notSaved: 'Storage is full: this run was not saved, and no kept run was removed for it.',
-  /** The report did not fit even once older runs were removed (the browser's room was less than it said). */
-  quotaNotSaved: 'Storage is full: this run was not saved.',
+  /** The report did not fit even once older runs were removed: the browser gave back less room than they took. */
+  quotaNotSaved: 'Storage is full: this run was not saved, though older runs were removed to make room for it (the browser gave back less room than they took).',
   overBudget: (bytes: number, budget: number) =>
     `This run takes more than the whole storage budget (about ${size(bytes)} of ${size(budget)}): it goes on without being saved, and no other run was removed for it. Raise the storage budget in Settings to keep runs this large.`,
   unavailable:
@@ -75,7 +75,7 @@ export const STORAGE_MESSAGES = {
         const runs = removed.filter((run) => run.reason === reason);
         if (!runs.length) return '';
         const which = `${runs.length === 1 ? 'an older run' : `${runs.length} older runs`} from the history: ${runs.map(describeRun).join('; ')}.`;
-        if (reason === 'quota') return `Storage is full: to save this run, Linesight removed ${which}`;
+        if (reason === 'quota') return `Storage is full: to make room for this run, Linesight removed ${which}`;
         if (reason === 'budget') return `To stay within the storage budget (${size(settings.storageBudgetBytes)}), Linesight removed ${which}`;
         return `To keep at most ${settings.runsKept.toLocaleString('en-US')} ${settings.runsKept === 1 ? 'run' : 'runs'} (Runs kept, in Settings), Linesight removed ${which}`;
       })

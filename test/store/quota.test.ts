@@ -162,6 +162,18 @@ describe('quota recovery', () => {
     expect((await listRuns(db)).map((r) => r.id)).toEqual(['d']);
   });
 
+  it('stops removing once the runs removed take twice what the write needs, and it still does not fit', async () => {
+    const db = await openTestDB();
+    await fourRuns(db, [10, 10, 10, 10]);
+    const each = (await listRuns(db)).find((r) => r.id === 'a')!.bytesStored;
+    const write = vi.fn(async () => full);
+    // Each run is about the size of the write: two of them should have made room; the third stays.
+    const { removed } = await withQuotaRecovery(db, ['d'], write, { needBytes: () => each });
+    expect(removed.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(write).toHaveBeenCalledTimes(3);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['d', 'c']);
+  });
+
   it('gives up without a retry when nothing can be removed', async () => {
     const db = await openTestDB();
     await created(db, 'live');

@@ -174,7 +174,7 @@ describe('the app with its history', () => {
     await settle();
     expect(screen.getByRole('alert').textContent?.trim()).toBe('Storage is full: this run goes on without being saved.');
     const removed = [{ id: 'past', fileName: 'past.log', startedAt: '2025-01-01T10:00:00.000Z', bytesStored: 1000, reason: 'quota' as const }];
-    const message = 'Storage is full: to save this run, Linesight removed an older run from the history: past.log (started 2025-01-01 10:00).';
+    const message = 'Storage is full: to make room for this run, Linesight removed an older run from the history: past.log (started 2025-01-01 10:00).';
     runs[0].storage({ state: 'saving', message, removed });
     await settle();
     expect(screen.getByText(message).getAttribute('role')).toBe('status');

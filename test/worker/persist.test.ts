@@ -316,7 +316,7 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     expect(h.statuses.find((s) => s.state === 'unsaved')).toEqual({ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` });
     const removed = [removal(old1, 'quota')];
     const told = STORAGE_MESSAGES.removed(removed, DEFAULT_RETENTION);
-    expect(told).toMatch(/^Storage is full: to save this run, Linesight removed an older run from the history: old-1\.log \(started 2025-01-0\d \d\d:\d\d\)\.$/);
+    expect(told).toMatch(/^Storage is full: to make room for this run, Linesight removed an older run from the history: old-1\.log \(started 2025-01-0\d \d\d:\d\d\)\.$/);
     expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: `${STORAGE_MESSAGES.savedAfterQuota} ${told}`, removed });
     expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2']);
     expect(await loadRun(db, 'live')).toEqual(final);
