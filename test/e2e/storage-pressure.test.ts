@@ -23,6 +23,7 @@ let app: AppSession | undefined;
 beforeAll(async () => {
   tmp = await tempDir('storage');
   for (const name of ['one.log', 'two.log', 'three.log']) await writeFile(join(tmp.dir, name), [...generateLog({ lines: 3000, seed: name.length })].join(''));
+  for (const name of ['big-one.log', 'big-two.log']) await writeFile(join(tmp.dir, name), [...generateLog({ lines: 12_000, seed: name.length })].join(''));
 });
 
 afterAll(async () => {
@@ -149,12 +150,14 @@ describe('a quota filled by another database of the origin', () => {
   });
 
   test('removes the oldest run, and only it, when that makes room for the new one, and names it', async () => {
-    app = await openWithQuota(SMALL_QUOTA);
+    // The earlier runs keep 10,000 traces each, about 4 MB: far more than the new, untraced run
+    // needs, and than the browser's own accounting wavers by (it may count up to a MB it has freed).
+    app = await openWithQuota(SMALL_QUOTA + 8 * MiB);
     const { page } = app;
-    // The earlier runs trace every line: each takes far more than the new, untraced one needs.
     await traceEveryLine(page, true);
-    await runAndKeep(page, 'one.log');
-    await runAndKeep(page, 'two.log');
+    await page.getByLabel('Traces kept').fill('10000');
+    await runAndKeep(page, 'big-one.log');
+    await runAndKeep(page, 'big-two.log');
     await fillQuota(app);
 
     await traceEveryLine(page, false);
@@ -164,22 +167,22 @@ describe('a quota filled by another database of the origin', () => {
     await note.waitFor();
     expect(await note.innerText()).toMatch(/^Kept in the history\. /);
     expect(await note.innerText()).toMatch(
-      /Storage is full: to make room for this run, Linesight removed an older run from the history: one\.log \(started \d{4}-\d\d-\d\d \d\d:\d\d\)\./,
+      /Storage is full: to make room for this run, Linesight removed an older run from the history: big-one\.log \(started \d{4}-\d\d-\d\d \d\d:\d\d\)\./,
     );
 
     await showSection(page, 'History');
     await expect.poll(() => historyRows(page)).toEqual([
       { file: 'three.log', status: 'Completed', deletable: true },
-      { file: 'two.log', status: 'Completed', deletable: true },
+      { file: 'big-two.log', status: 'Completed', deletable: true },
     ]);
     expect(await page.getByRole('status').filter({ hasText: 'A run was removed from the history to make room for newer ones:' }).innerText()).toMatch(
-      /one\.log \(started [\d-]+ [\d:]+, the storage was full\)/,
+      /big-one\.log \(started [\d-]+ [\d:]+, the storage was full\)/,
     );
     await page.reload({ waitUntil: 'networkidle' });
     await showSection(page, 'History');
     await expect.poll(() => historyRows(page)).toEqual([
       { file: 'three.log', status: 'Completed', deletable: true },
-      { file: 'two.log', status: 'Completed', deletable: true },
+      { file: 'big-two.log', status: 'Completed', deletable: true },
     ]);
     await clearAll(page);
     expectNoPageErrors(app);
