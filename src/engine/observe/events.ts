@@ -42,7 +42,7 @@ export class EventLog {
    */
   emit(level: EventLevel, component: string, event: string, fields?: Record<string, unknown>): void {
     const texts = this.texts;
-    const entry: LogEvent = { ts: this.clock().toISOString(), level, component: texts.keep(component), event: texts.keep(event) };
+    const entry: LogEvent = { ts: this.clock().toISOString(), level, component: texts.cap(component), event: texts.cap(event) };
     if (fields) {
       for (const key of Object.keys(fields)) {
         if (FIXED_KEYS.has(key)) continue;
@@ -87,7 +87,7 @@ const MAX_FIELD_DEPTH = 8;
  * they are (imported reports). Beyond MAX_FIELD_DEPTH the value is kept as it is.
  */
 export function capTexts(value: unknown, texts: TextCapper, recheck: boolean, depth = 0): unknown {
-  if (typeof value === 'string') return recheck ? texts.recheck(value) : texts.keep(value);
+  if (typeof value === 'string') return recheck ? texts.recheck(value) : texts.cap(value);
   if (typeof value !== 'object' || value === null || depth >= MAX_FIELD_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => capTexts(item, texts, recheck, depth + 1));
   // Typed arrays, dates and the like are no containers of text.

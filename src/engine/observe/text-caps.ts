@@ -65,6 +65,14 @@ export class TextCapper {
   }
 
   /**
+   * Like `keep`, but a text short enough to fit for sure is returned as it is, uncopied: for
+   * texts that are not slices of a line (names, messages the engine wrote), where a copy buys nothing.
+   */
+  cap(text: string, maxBytes: number = TEXT_CAPS.text): string {
+    return text.length * 3 <= maxBytes ? text : this.keep(text, maxBytes);
+  }
+
+  /**
    * Like `keep`, for a text that may have been kept (and cut) by Linesight already, as in an
    * imported report: one within the cap plus the mark's slack stays as it is, uncopied.
    */

@@ -82,7 +82,8 @@ function config(value: unknown): PipelineConfig {
   return parsed.value;
 }
 
-describe('a run over 1 MiB lines', () => {
+// 40 MB through the engine: seconds on a busy machine.
+describe('a run over 1 MiB lines', { timeout: 60_000 }, () => {
   it('keeps its traces and errors within the byte caps, counting every text cut', async () => {
     // Each line is JSON-ish but broken, 1 MiB long: `json` fails on every one, uppercase changes every one.
     const lines = 40;
