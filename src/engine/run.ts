@@ -274,7 +274,7 @@ export class LogRun {
     const size = this.source.size;
     const ranges =
       sequential || size === 0
-        ? [{ index: 0, start: 0, end: stream ? Infinity : size }]
+        ? [{ index: 0, start: 0, end: stream ? Infinity : size, of: 1 }]
         : this.options.cuts
           ? cutsToRanges(size, this.options.cuts)
           : cutRanges(size, this.pool.size);

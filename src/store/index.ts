@@ -24,6 +24,7 @@ export {
 } from './schema.ts';
 export { isQuotaError, QUOTA_MESSAGE, type StoreError, type StoreResult } from './tx.ts';
 export {
+  checkpointBytes,
   checkpointRun,
   clearAll,
   createRun,
@@ -35,8 +36,11 @@ export {
   markInterrupted,
   updateRunAlerts,
   INTERRUPTED_MESSAGE,
+  RUNNING_MESSAGE,
   type CheckpointBatch,
+  type FinishOptions,
   type NewRun,
+  type WriteLimits,
 } from './runs.ts';
 export { loadMetrics, mergePoints } from './metrics.ts';
 export {
@@ -50,8 +54,19 @@ export {
   type RetentionIssue,
   type RetentionSettings,
 } from './retention.ts';
-export { enforceBudget, requestPersistence, storageEstimate, withQuotaRecovery, type QuotaRecovery } from './budget.ts';
-export { holdRunLock, isRunLive, runLockName } from './locks.ts';
+export {
+  enforceBudget,
+  requestPersistence,
+  storageEstimate,
+  withQuotaRecovery,
+  type BudgetOptions,
+  type BudgetResult,
+  type QuotaOptions,
+  type QuotaRecovery,
+  type RemovalReason,
+  type RemovedRun,
+} from './budget.ts';
+export { hasRunLocks, holdRunLock, isRunLive, runLockName } from './locks.ts';
 export { deletePipeline, listPipelines, savePipeline } from './pipelines.ts';
 export { checkRecentFiles, loadRecentFiles, MAX_RECENT_FILES, saveRecentFiles, withRecentFile, type RecentFile } from './recent-files.ts';
 export {

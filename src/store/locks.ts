@@ -18,6 +18,11 @@ export function runLockName(runId: string): string {
   return `linesight-run-${runId}`;
 }
 
+/** Whether this browser tells which runs are live (it has Web Locks). */
+export function hasRunLocks(locks: Locks | undefined = defaultLocks()): boolean {
+  return locks !== undefined;
+}
+
 /** Whether some tab or worker (this one included) holds the run's lock. */
 export async function isRunLive(runId: string, locks: Locks | undefined = defaultLocks()): Promise<boolean> {
   if (!locks) return false;

@@ -59,11 +59,20 @@ export interface CheckpointBatch {
   seen?: Partial<Record<ListKind, number>>;
 }
 
+/** Limits a write is held to. */
+export interface WriteLimits {
+  /**
+   * The most the run may take once written (`bytesStored`), e.g. the whole storage budget: a
+   * write past it is refused with kind `budget` and writes nothing.
+   */
+  maxBytes?: number;
+}
+
 export const INTERRUPTED_MESSAGE = 'The run stopped before it finished (the tab was closed or crashed); this report holds what was saved at its last checkpoint.';
 export const RUNNING_MESSAGE = 'The run is still going on in another tab; this report holds its last checkpoint.';
 
 /** Stores a new run (status `running`). Call `enforceBudget` first so runsKept holds with it. */
-export async function createRun(db: LinesightDatabase, run: NewRun): Promise<StoreResult<RunSummary>> {
+export async function createRun(db: LinesightDatabase, run: NewRun, limits: WriteLimits = {}): Promise<StoreResult<RunSummary>> {
   const { snapshot } = run;
   const record: StoredRun = {
     id: snapshot.runId,
@@ -92,6 +101,7 @@ export async function createRun(db: LinesightDatabase, run: NewRun): Promise<Sto
   return writeTransaction(db, ['runs'], async (tx) => {
     const runs = tx.objectStore('runs');
     if ((await runs.getKey(record.id)) !== undefined) fail('invalid', `A run with id ${record.id} is already stored.`);
+    withinLimits(record, limits);
     await runs.add(record);
     return toSummary(record);
   });
@@ -111,6 +121,7 @@ export async function checkpointRun(
   snapshot: RunSnapshot,
   batch: CheckpointBatch,
   caps?: RunCaps,
+  limits: WriteLimits = {},
 ): Promise<StoreResult<RunSummary>> {
   const kinds = LIST_KINDS.filter((kind) => (batch[kind]?.length ?? 0) > 0 || batch.seen?.[kind] !== undefined);
   const metrics = batch.metrics ?? [];
@@ -135,9 +146,20 @@ export async function checkpointRun(
     run.errors = snapshot.totals.errors;
     run.lastCheckpointAt = new Date().toISOString();
     run.bytesStored = estimateBytes(run);
+    withinLimits(run, limits);
     await runs.put(run);
     return toSummary(run);
   });
+}
+
+/** Aborts the write (nothing of it is written) when the run would pass `maxBytes`. */
+function withinLimits(run: StoredRun, { maxBytes }: WriteLimits): void {
+  if (maxBytes === undefined || run.bytesStored <= maxBytes) return;
+  fail('budget', `Run ${run.id} would take about ${megabytes(run.bytesStored)} MB, more than ${megabytes(maxBytes)} MB.`, run.bytesStored);
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
 }
 
 /**
@@ -173,12 +195,22 @@ function tallyErrors(run: StoredRun, errors: readonly ProcessorErrorItem[]): voi
   }
 }
 
+export interface FinishOptions extends WriteLimits {
+  /**
+   * The checkpoints handed over the very items of the report (as RunPersister's do, from the
+   * same run, with `seen`): the rows stored for them stay, and only the items that came since
+   * the last checkpoint are written. A full disk has room for that much more than for every item
+   * again (browsers count what a transaction writes, not what it frees).
+   */
+  reuseCheckpoints?: boolean;
+}
+
 /**
  * Stores the final report of a run. The report is the truth: its lists replace the checkpointed
  * items (one transaction, up to the caps' worth of puts), so `loadRun` gives back exactly this
- * report, stacks and all, whatever the checkpoints saw.
+ * report, stacks and all, whatever the checkpoints saw (see `reuseCheckpoints` for the cheaper way).
  */
-export async function finishRun(db: LinesightDatabase, runId: string, report: Report): Promise<StoreResult<RunSummary>> {
+export async function finishRun(db: LinesightDatabase, runId: string, report: Report, options: FinishOptions = {}): Promise<StoreResult<RunSummary>> {
   return writeTransaction(db, ['runs', ...LIST_KINDS], async (tx) => {
     const runs = tx.objectStore('runs');
     const run = await runs.get(runId);
@@ -188,10 +220,17 @@ export async function finishRun(db: LinesightDatabase, runId: string, report: Re
     const seen: Record<ListKind, number> = { traces: report.traces.seen, errors: report.errors.total, events: report.events.seen };
     for (const kind of LIST_KINDS) {
       const store = unwrap(tx.objectStore(kind));
-      store.delete(runKeyRange(runId));
       const items = lists[kind];
       const base = Math.max(0, seen[kind] - items.length);
-      for (let i = 0; i < items.length; i++) store.put({ runId, seq: base + i, item: items[i] });
+      // Rows [base, stored) hold these very items when the checkpoints were the run's own.
+      const stored = options.reuseCheckpoints ? Math.min(Math.max(run.counts[kind], base), base + items.length) : base;
+      if (options.reuseCheckpoints) {
+        if (base > 0) store.delete(IDBKeyRange.bound([runId, 0], [runId, base], false, true));
+        store.delete(IDBKeyRange.bound([runId, stored], [runId, []]));
+      } else {
+        store.delete(runKeyRange(runId));
+      }
+      for (let i = stored - base; i < items.length; i++) store.put({ runId, seq: base + i, item: items[i] });
       run.counts[kind] = base + items.length;
       run.evicted[kind] = base;
       if (items.length) run.itemBytes[kind] = sampleBytes(items) / items.length;
@@ -205,6 +244,7 @@ export async function finishRun(db: LinesightDatabase, runId: string, report: Re
     run.errors = report.totals.errors;
     run.lastCheckpointAt = new Date().toISOString();
     run.bytesStored = estimateBytes(run);
+    withinLimits(run, options);
     await runs.put(run);
     return toSummary(run);
   });
@@ -393,6 +433,16 @@ export function toSummary(run: StoredRun): RunSummary {
     counts: { ...run.counts },
     evicted: { ...run.evicted },
   };
+}
+
+/** About how much a checkpoint of `snapshot` with `batch` writes, as bytesStored counts (the quota recovery's `needBytes`). */
+export function checkpointBytes(snapshot: RunSnapshot, batch: CheckpointBatch): number {
+  let bytes = 512 + jsonLength(snapshot);
+  for (const kind of LIST_KINDS) {
+    const items = batch[kind] ?? [];
+    bytes += sampleBytes(items) + items.length * ROW_OVERHEAD;
+  }
+  return Math.round(bytes + (batch.metrics?.length ?? 0) * METRIC_ROW_BYTES);
 }
 
 /** Per stored row beyond its JSON: the key and the record's framing. */

@@ -10,11 +10,14 @@ import type { LinesightDatabase, LinesightDB, StoreName } from './schema.ts';
  * - missing: the run is not stored (deleted in another tab, or evicted).
  * - closed: the connection was closed (another tab upgraded the schema); reload.
  * - invalid: the call does not fit the stored state (a finished run, a duplicate id, an empty name).
+ * - budget: the run would take more than the `maxBytes` it was given (the whole storage budget).
  * - storage: any other refusal of the browser's storage (e.g. Safari's "UnknownError").
  */
 export interface StoreError {
-  kind: 'quota' | 'missing' | 'closed' | 'invalid' | 'storage';
+  kind: 'quota' | 'missing' | 'closed' | 'invalid' | 'budget' | 'storage';
   message: string;
+  /** budget: what the run would have taken (Linesight's estimate, as RunSummary.bytesStored). */
+  bytes?: number;
 }
 
 export type StoreResult<T> = Result<T, StoreError>;
@@ -30,8 +33,8 @@ export class StoreFailure extends Error {
   }
 }
 
-export function fail(kind: StoreError['kind'], message: string): never {
-  throw new StoreFailure({ kind, message });
+export function fail(kind: StoreError['kind'], message: string, bytes?: number): never {
+  throw new StoreFailure(bytes === undefined ? { kind, message } : { kind, message, bytes });
 }
 
 /** QuotaExceededError by name; legacy code 22; Firefox's old name. */

@@ -16,6 +16,7 @@ import {
   deletePipeline,
   deleteRun,
   getRun,
+  INTERRUPTED_MESSAGE,
   isRunLive,
   listPipelines,
   listRuns,
@@ -40,6 +41,7 @@ import {
   type LinesightDatabase,
   type OpenOptions,
   type RecentFile,
+  type RemovedRun,
   type RetentionIssue,
   type RetentionSettings,
   type RunSummary,
@@ -91,6 +93,8 @@ export class Library {
   prompt = $state<StoragePrompt | null>(null);
   /** A failed action, in words; null when there is nothing to say. */
   notice = $state<string | null>(null);
+  /** Runs removed to make room for new ones since the page opened (the History tells them until dismissed), oldest first. */
+  removed = $state.raw<RemovedRun[]>([]);
 
   /** The run live in this tab (set by the Session): live whatever Web Locks say, as they may be missing. */
   liveRunId: string | null = null;
@@ -106,6 +110,11 @@ export class Library {
   private watching = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private refreshing: Promise<void> | null = null;
+  /**
+   * Runs stored as running whose tab is gone, that could not be marked interrupted (the disk is
+   * full: marking writes). They are listed, opened and deleted as interrupted.
+   */
+  private readonly stale = new Set<string>();
 
   constructor(private readonly options: LibraryOptions = {}) {
     this.choicesReady = new Promise((resolve) => (this.choicesRead = resolve));
@@ -175,12 +184,24 @@ export class Library {
     const db = this.db;
     if (!db) return;
     try {
-      await markInterrupted(db, (id) => this.isLive(id));
-      this.runs = await listRuns(db);
+      const marked = await markInterrupted(db, (id) => this.isLive(id));
+      const runs = await listRuns(db);
+      this.runs = marked.ok ? runs : await this.withLiveness(runs);
     } catch (error) {
       this.notice = `The history could not be read: ${reason(error)}`;
     }
     this.schedule();
+  }
+
+  /** `runs` with those stored as running but run by no tab shown as interrupted (see `stale`). */
+  private async withLiveness(runs: RunSummary[]): Promise<RunSummary[]> {
+    const shown: RunSummary[] = [];
+    for (const run of runs) {
+      const stale = run.status === 'running' && !(await this.isLive(run.id));
+      if (stale) this.stale.add(run.id);
+      shown.push(stale ? { ...run, status: 'interrupted' } : run);
+    }
+    return shown;
   }
 
   private isLive(runId: string): Promise<boolean> {
@@ -220,7 +241,8 @@ export class Library {
     const db = this.db;
     if (!db) return null;
     try {
-      return (await getRun(db, runId)) ?? null;
+      const run = (await getRun(db, runId)) ?? null;
+      return run && this.stale.has(runId) && run.status === 'running' ? { ...run, status: 'interrupted' } : run;
     } catch (error) {
       this.notice = `The run could not be read: ${reason(error)}`;
       return null;
@@ -232,7 +254,9 @@ export class Library {
     const db = this.db;
     if (!db) return null;
     try {
-      return await loadRun(db, runId);
+      const report = await loadRun(db, runId);
+      if (!report || !this.stale.has(runId) || report.run.status !== 'running') return report;
+      return { ...report, run: { ...report.run, status: 'interrupted', message: INTERRUPTED_MESSAGE } };
     } catch (error) {
       this.notice = `The run could not be read: ${reason(error)}`;
       return null;
@@ -349,6 +373,17 @@ export class Library {
 
   dismissNotice(): void {
     this.notice = null;
+  }
+
+  /** Runs the worker removed to make room (StorageStatus.removed): the History tells them. */
+  noteRemoved(removed: readonly RemovedRun[]): void {
+    const known = new Set(this.removed.map((run) => run.id));
+    const fresh = removed.filter((run) => !known.has(run.id));
+    if (fresh.length) this.removed = [...this.removed, ...fresh];
+  }
+
+  dismissRemoved(): void {
+    this.removed = [];
   }
 
   /** Recent files with their handles (RecentFiles reads them); none without storage. */

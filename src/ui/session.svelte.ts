@@ -2,8 +2,9 @@ import { errorText } from './format.ts';
 import {
   eventsToNdjson,
   initialSnapshot,
-  parseReport,
   PROMETHEUS_CONTENT_TYPE,
+  readReport,
+  reportSizeIssue,
   reportFileName,
   toHtmlSnapshot,
   toOtlpTraces,
@@ -15,6 +16,7 @@ import {
   type FormatIssue,
   type LogEvent,
   type Observations,
+  type OutputStorage,
   type PipelineConfig,
   type ProcessorDescriptor,
   type Report,
@@ -42,7 +44,7 @@ export type Engine = Pick<
   EngineClient,
   'describeProcessors' | 'validatePipeline' | 'run' | 'cancel' | 'latestOutputFile' | 'observations' | 'alertAction'
 > &
-  Partial<Pick<EngineClient, 'formats'>>;
+  Partial<Pick<EngineClient, 'formats' | 'outputStorage'>>;
 
 /** The "Log format" choice that means: let the engine detect it (or use the pipeline's `format`). */
 export const AUTO_FORMAT = 'auto';
@@ -109,6 +111,12 @@ export class Session {
   busy = $state(false);
   cancelling = $state(false);
   keepOutput = $state(true);
+  /**
+   * Where this browser keeps Linesight's files (the engine's probe; null until it answers):
+   * `memory` in a private window, where kept output lines cost memory, and the history is gone
+   * when the window closes.
+   */
+  fileStorage = $state<OutputStorage | null>(null);
   /** Keep the next run in the history (IndexedDB); off, nothing of it is stored on this device. */
   keepInHistory = $state(true);
   /** The built-in log formats, for the "Log format" list (empty until the engine answers). */
@@ -199,11 +207,20 @@ export class Session {
         this.choosePreset(DEFAULT_PRESET),
       ]);
       this.processors = processors;
+      void this.probeStorage();
       // Part of `ready`: a file opened at start (from the OS) runs with the remembered choices.
       await this.loadFormats();
       await this.restoreFormatChoice();
     } catch (error) {
       this.notice = `The analysis engine could not start: ${errorText(error)}`;
+    }
+  }
+
+  private async probeStorage(): Promise<void> {
+    try {
+      this.fileStorage = (await this.engine.outputStorage?.()) ?? null;
+    } catch {
+      // Unknown: nothing is said, as before the probe existed.
     }
   }
 
@@ -382,6 +399,8 @@ export class Session {
       },
       (status) => {
         if (runId === this.runId) this.storage = status;
+        // Runs removed to make room are told in the History too, until dismissed.
+        if (status.removed) this.library?.noteRemoved(status.removed);
         void this.library?.refresh();
       },
     );
@@ -559,15 +578,24 @@ export class Session {
    */
   async importReport(file: File): Promise<boolean> {
     const ticket = ++this.storedTicket;
+    // Asked before reading: the text of a file of a few GB does not even fit in a string.
+    const tooLarge = reportSizeIssue(file.size);
+    if (tooLarge) {
+      this.notice = `${file.name} cannot be imported: ${tooLarge}.`;
+      return false;
+    }
     const text = await this.readOrSay(file.name, () => file.text());
     if (text === null || ticket !== this.storedTicket) return false;
-    const parsed = parseReport(text);
+    const parsed = readReport(text);
     if (!parsed.ok) {
       this.notice = `${file.name} cannot be imported: ${parsed.error}`;
       return false;
     }
-    this.notice = null;
-    this.showStored(importedView(parsed.value));
+    const { report, cut } = parsed.value;
+    this.notice = cut
+      ? `${file.name}: ${cut.toLocaleString('en-US')} ${cut === 1 ? 'text was' : 'texts were'} longer than Linesight keeps and ${cut === 1 ? 'is' : 'are'} shown cut.`
+      : null;
+    this.showStored(importedView(report));
     this.showSection('analyze');
     return true;
   }

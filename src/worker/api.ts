@@ -17,7 +17,7 @@ import {
   type RetentionSection,
   type RetentionSettings,
 } from '../store/index.ts';
-import { clearOutputs, OpfsOutput, outputFile, outputName, type OutputSummary } from './output.ts';
+import { clearOutputs, IN_MEMORY_OUTPUT_BYTES, OpfsOutput, outputFile, outputName, probeOutputStorage, type OutputOptions, type OutputStorage, type OutputSummary } from './output.ts';
 import { WorkerPool } from './pool.ts';
 import { LogViews, searchHere, type BlockSearcher } from '../engine/logs/views.ts';
 import type { LogIndexInfo, LogQuery, LogRow, LogViewProgress } from '../engine/logs/types.ts';
@@ -147,17 +147,24 @@ export const api = {
     const workers = wholeIn(start.workers, 1, 64, defaultWorkers());
     latestOutputs = [];
     if (start.keepOutput) await clearOutputs();
-    const name = start.keepOutput ? (range: number) => outputName(start.runId, range) : null;
+    // Where the browser keeps files in memory, a kept output costs memory: it is held to a bound, shared by the ranges.
+    const inMemory = start.keepOutput && (await probeOutputStorage()) === 'memory';
+    const target = start.keepOutput
+      ? (range: number, ranges: number): OutputOptions => ({
+          name: outputName(start.runId, range),
+          ...(inMemory ? { maxBytes: Math.floor(IN_MEMORY_OUTPUT_BYTES / ranges), limitReason: 'this browser keeps it in memory, not on disk' } : {}),
+        })
+      : null;
     if (typeof Worker === 'function') {
       let workerPool = pool instanceof WorkerPool && pool.size === workers ? pool : null;
       if (workerPool === null) {
         if (pool instanceof WorkerPool) pool.terminate();
         pool = workerPool = new WorkerPool(workers);
       }
-      workerPool.outputName = name;
+      workerPool.output = target;
     } else {
       // Where workers cannot start (Node, for tests), the ranges are read in this thread.
-      pool = inProcessPool(1, name ? (range) => OpfsOutput.open(name(range)) : undefined);
+      pool = inProcessPool(1, target ? (range) => OpfsOutput.open(target(range, 1)) : undefined);
     }
     const run = new LogRun(
       file,
@@ -240,7 +247,6 @@ export const api = {
     return alerts.alerts();
   },
 
-  /** The last run's output lines as one file (its ranges' files in order), or null. */
   /** The Logs view of the live or last run (see engine/logs/types.ts LogSource). */
   logInfo(): Promise<LogIndexInfo | null> {
     return currentViews()?.info() ?? Promise.resolve(null);
@@ -269,8 +275,14 @@ export const api = {
     return currentViews()?.fullText(view, row) ?? Promise.resolve('');
   },
 
+  /** The last run's output lines as one file (its ranges' files in order), or null. */
   latestOutputFile(): Promise<File | null> {
     return outputFile(latestOutputs, 'latest-output.log');
+  },
+
+  /** Where this browser keeps Linesight's files: on disk, in memory (a private window), or nowhere. */
+  outputStorage(): Promise<OutputStorage> {
+    return probeOutputStorage();
   },
 };
 

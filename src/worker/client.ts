@@ -7,6 +7,7 @@ import type { AlertView } from '../engine/metrics/alerts.ts';
 import type { AlertUserAction, FormatInfo, RunResult, StartRun, WorkerApi } from './api.ts';
 import type { StorageStatus } from './persist.ts';
 import type { LogSource } from '../engine/logs/types.ts';
+import type { OutputStorage } from './output.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
 export type { ParamSpec, ProcessorDescriptor } from '../engine/processors/types.ts';
@@ -42,9 +43,10 @@ export type { TimelineColumns, TimelineSection, TimeRange } from '../engine/metr
 export { RELATIVE_ERROR as LATENCY_RELATIVE_ERROR } from '../engine/metrics/histogram.ts';
 export type { StorageStatus } from './persist.ts';
 export type { FieldTerm, LogFileInfo, LogIndexInfo, LogQuery, LogRow, LogSource, LogViewProgress } from '../engine/logs/types.ts';
+export type { OutputStorage } from './output.ts';
 export { reportFileName } from '../engine/report/report.ts';
 export type { AnyReport } from '../engine/report/report.ts';
-export { parseReport, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
+export { parseReport, readReport, reportSizeIssue, PROMETHEUS_CONTENT_TYPE, toHtmlSnapshot, toOtlpTraces, toPrometheus } from '../engine/report/index.ts';
 // Log text as the views show it: terminal escapes dropped, invisible controls made visible.
 export { visibleText } from '../engine/report/index.ts';
 export { initialSnapshot } from '../engine/snapshot.ts';
@@ -212,6 +214,11 @@ export class EngineClient {
       nextMatch: (view, row, direction) => remote().logNextMatch(view, row, direction),
       fullText: (view, row) => remote().logFullText(view, row),
     };
+  }
+
+  /** Where this browser keeps Linesight's files: on disk, in memory (a private window), or nowhere. */
+  outputStorage(): Promise<OutputStorage> {
+    return this.remote.outputStorage();
   }
 
   dispose(): void {

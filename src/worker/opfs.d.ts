@@ -3,6 +3,7 @@
 interface FileSystemSyncAccessHandle {
   write(buffer: AllowSharedBufferSource, options?: { at?: number }): number;
   truncate(size: number): void;
+  getSize(): number;
   flush(): void;
   close(): void;
 }

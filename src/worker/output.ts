@@ -5,6 +5,20 @@ import type { OutputSink } from '../engine/run.ts';
  * file per range of the file (each range worker writes its own), read back in file order.
  */
 const OUTPUT_PREFIX = 'output-';
+const PROBE_FILE = 'storage-probe';
+
+/**
+ * Most output kept where the browser holds OPFS in memory (see probeOutputStorage): there a
+ * kept output costs the browser's memory, byte for byte, until the window closes.
+ */
+export const IN_MEMORY_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Where this browser keeps Linesight's files: `disk`, `memory` (a private window, a guest or an
+ * automated profile: OPFS and IndexedDB live in the browser's memory and are gone when it
+ * closes), or `none` (no OPFS at all, as in Firefox's and Safari's private windows).
+ */
+export type OutputStorage = 'disk' | 'memory' | 'none';
 
 export interface OutputSummary {
   /** The file in private storage (a range's; absent for a run's joined output). */
@@ -13,6 +27,15 @@ export interface OutputSummary {
   bytes: number;
   /** Set when the output could not be kept (no OPFS, quota full); the run itself goes on. */
   error?: string;
+}
+
+export interface OutputOptions {
+  /** The file's name in private storage (see outputName). */
+  name: string;
+  /** Stop keeping the output past this many bytes (e.g. IN_MEMORY_OUTPUT_BYTES), saying why. */
+  maxBytes?: number;
+  /** Why there is a limit, for the message: "this browser keeps it in memory". */
+  limitReason?: string;
 }
 
 /**
@@ -24,16 +47,16 @@ export class OpfsOutput implements OutputSink {
   private handle?: FileSystemSyncAccessHandle;
   private readonly encoder = new TextEncoder();
 
-  private constructor(name: string) {
-    this.summary = { name, lines: 0, bytes: 0 };
+  private constructor(private readonly options: OutputOptions) {
+    this.summary = { name: options.name, lines: 0, bytes: 0 };
   }
 
-  /** The output file of one range of a run (see outputName). */
-  static async open(name: string): Promise<OpfsOutput> {
-    const output = new OpfsOutput(name);
+  /** The output file of one range of a run. */
+  static async open(options: OutputOptions): Promise<OpfsOutput> {
+    const output = new OpfsOutput(options);
     try {
       const root = await navigator.storage.getDirectory();
-      const file = await root.getFileHandle(name, { create: true });
+      const file = await root.getFileHandle(options.name, { create: true });
       output.handle = await file.createSyncAccessHandle();
       output.handle.truncate(0);
     } catch (error) {
@@ -45,8 +68,19 @@ export class OpfsOutput implements OutputSink {
   write(lines: string[]): void {
     if (!this.handle) return;
     const bytes = this.encoder.encode(lines.join('\n') + '\n');
+    const { maxBytes } = this.options;
+    if (maxBytes !== undefined && this.summary.bytes + bytes.length > maxBytes) {
+      this.fail(`${this.options.limitReason ?? 'it reached its limit'}, so Linesight keeps at most ${Math.round(maxBytes / (1024 * 1024))} MB of it`);
+      return;
+    }
     try {
-      this.handle.write(bytes, { at: this.summary.bytes });
+      // Chromium's in-memory files, when full, write less (and say some other figure) instead of throwing.
+      const written = this.handle.write(bytes, { at: this.summary.bytes });
+      if (written !== bytes.length) {
+        this.handle.truncate(this.summary.bytes);
+        this.fail('the browser’s storage is full');
+        return;
+      }
       this.summary.bytes += bytes.length;
       this.summary.lines += lines.length;
     } catch (error) {
@@ -61,11 +95,53 @@ export class OpfsOutput implements OutputSink {
     this.handle = undefined;
   }
 
-  private fail(reason: string, error: unknown): void {
+  private fail(reason: string, error?: unknown): void {
     this.close();
     const detail = error instanceof Error ? ` (${error.name}: ${error.message})` : '';
     this.summary.error = `The output is kept only up to line ${this.summary.lines}: ${reason}${detail}.`;
   }
+}
+
+/** Far past any quota a browser grants: asking for it costs nothing, wherever the files are. */
+const PROBE_BYTES = 2 ** 50;
+
+let probed: Promise<OutputStorage> | null = null;
+
+/**
+ * Where this browser keeps OPFS files (asked once per worker; workers only). Browsers do not
+ * say so: since Chromium 138 `navigator.storage.estimate()` reports the same quota in private
+ * windows, on purpose. What tells them apart (seen in Chromium 156): a file grown far past the
+ * quota throws QuotaExceededError on disk, while the in-memory file system leaves it as it was
+ * without a word. Nothing is allocated either way. A browser that throws in both counts as
+ * `disk`, as before this check existed.
+ */
+export function probeOutputStorage(): Promise<OutputStorage> {
+  probed ??= (async (): Promise<OutputStorage> => {
+    let root: FileSystemDirectoryHandle;
+    let handle: FileSystemSyncAccessHandle;
+    try {
+      root = await navigator.storage.getDirectory();
+      handle = await (await root.getFileHandle(PROBE_FILE, { create: true })).createSyncAccessHandle();
+    } catch {
+      return 'none';
+    }
+    try {
+      handle.truncate(0);
+      handle.truncate(PROBE_BYTES);
+      return handle.getSize() === 0 ? 'memory' : 'disk';
+    } catch {
+      return 'disk';
+    } finally {
+      try {
+        handle.truncate(0);
+        handle.close();
+        await root.removeEntry(PROBE_FILE);
+      } catch {
+        // A probe file left behind is empty.
+      }
+    }
+  })();
+  return probed;
 }
 
 /** The name of a range's output file in a run. */

@@ -3,36 +3,47 @@
  *
  *   start()   takes the run's Web Lock (other tabs then know it is live), stores the run
  *             (`running`), and applies the retention policy and the storage budget, never
- *             evicting this run;
+ *             removing this run;
  *   tick()    about every CHECKPOINT_INTERVAL_MS: one relaxed transaction with the snapshot and
  *             the traces, errors and events that came since the last checkpoint (`drain`);
- *   finish()  the final report (the store's lists are replaced by the report's), the budget
- *             again, then the lock is released.
+ *   finish()  the final report (only what the checkpoints did not store yet is written), the
+ *             budget again, then the lock is released.
  *
  * Persistence never touches the run: writes are not awaited by the engine, every failure is
- * caught here, and the run's counts are the engine's alone. A quota failure the store's
- * recovery (evict older runs, retry once) cannot fix stops persisting this run and says so;
- * the run goes on. A closed tab leaves the last checkpoint, which the next load shows as
- * `interrupted` (its lock is gone).
+ * caught here, and the run's counts are the engine's alone. No kept run goes untold: every run
+ * removed to make room is named at once, with why (StorageStatus.removed and the message).
+ *   - Runs kept and the storage budget remove the oldest runs, as few as will do; a run that
+ *     alone would take more than the whole budget is refused (it goes on unsaved) and removes
+ *     nothing.
+ *   - A full disk stops the checkpoints and removes nothing while the run goes on. When it
+ *     ends, older runs make room for its report, oldest first and one at a time, and only if
+ *     together they could; if it still does not fit, its partial copy goes too: no entry stays
+ *     behind that claims to be running.
+ * A closed tab leaves the last checkpoint, which the next load shows as `interrupted` (its lock
+ * is gone).
  */
 
 import type { LogRun } from '../engine/run.ts';
 import type { TracePolicy } from '../engine/observe/types.ts';
 import type { PipelineConfigJson, Report } from '../engine/report/report.ts';
 import {
+  checkpointBytes,
   checkpointRun,
   createRun,
+  deleteRun,
   enforceBudget,
   finishRun,
   holdRunLock,
   openLinesightDB,
   withQuotaRecovery,
   type LinesightDatabase,
+  type RemovedRun,
   type RetentionSection,
   type RetentionSettings,
   type RunCaps,
   type RunSummary,
   type StoreError,
+  type StoreResult,
 } from '../store/index.ts';
 
 type StoreErrorKind = StoreError['kind'];
@@ -43,14 +54,33 @@ export const CHECKPOINT_INTERVAL_MS = 700;
 const TICK_MS = 100;
 
 export const STORAGE_MESSAGES = {
-  evicted: (n: number) => `Storage is full: older runs were removed (${n}) so that this one can be saved.`,
   quota: 'Storage is full: this run goes on without being saved.',
+  /** Said with `quota` while the run goes on: older runs are removed only for a run that ends and then fits. */
+  nothingRemoved: 'No kept run was removed for it; it is tried again when the run ends.',
+  notSaved: 'Storage is full: this run was not saved, and no kept run was removed for it.',
+  /** The report did not fit even once older runs were removed: the browser gave back less room than they took. */
+  quotaNotSaved: 'Storage is full: this run was not saved, though older runs were removed to make room for it (the browser gave back less room than they took).',
+  overBudget: (bytes: number, budget: number) =>
+    `This run takes more than the whole storage budget (about ${size(bytes)} of ${size(budget)}): it goes on without being saved, and no other run was removed for it. Raise the storage budget in Settings to keep runs this large.`,
   unavailable:
     'Runs are not kept on this device: the browser gives Linesight no storage (IndexedDB is unavailable, as in some private windows). Everything else works.',
   closed: 'Linesight was updated in another tab: this run goes on without being saved. Reload to keep the next runs.',
   missing: 'This run was removed from the history (in another tab?): it goes on without being saved.',
   failed: (why: string) => `This run goes on without being saved: ${why}`,
   savedAfterQuota: 'Storage was full during this run, but its final report fit: the run is saved.',
+  /** What the user is told of runs removed to make room, one sentence per reason. */
+  removed: (removed: readonly RemovedRun[], settings: Pick<RetentionSettings, 'runsKept' | 'storageBudgetBytes'>) =>
+    (['quota', 'budget', 'runsKept'] as const)
+      .map((reason) => {
+        const runs = removed.filter((run) => run.reason === reason);
+        if (!runs.length) return '';
+        const which = `${runs.length === 1 ? 'an older run' : `${runs.length} older runs`} from the history: ${runs.map(describeRun).join('; ')}.`;
+        if (reason === 'quota') return `Storage is full: to make room for this run, Linesight removed ${which}`;
+        if (reason === 'budget') return `To stay within the storage budget (${size(settings.storageBudgetBytes)}), Linesight removed ${which}`;
+        return `To keep at most ${settings.runsKept.toLocaleString('en-US')} ${settings.runsKept === 1 ? 'run' : 'runs'} (Runs kept, in Settings), Linesight removed ${which}`;
+      })
+      .filter(Boolean)
+      .join(' '),
 } as const;
 
 /** What the UI is told about the storage of a run. */
@@ -59,8 +89,10 @@ export interface StorageStatus {
   state: 'saving' | 'saved' | 'unsaved';
   /** Plain words for the user; absent when there is nothing to say. */
   message?: string;
-  /** Runs removed because the storage was full (ids, oldest first). */
-  evicted?: string[];
+  /** Why the run is not kept (unsaved only): the store's error kind, or `unavailable` (no IndexedDB). */
+  cause?: StoreErrorKind | 'unavailable';
+  /** Runs removed to make room since this run started, oldest first, with why (the message names them too). */
+  removed?: RemovedRun[];
 }
 
 /** A finished run's report as the worker hands it out: the engine's, plus the caps in force and what they evicted. */
@@ -79,8 +111,9 @@ export interface PersisterOptions {
   pipeline: PipelineConfigJson;
   tracePolicy: TracePolicy | null;
   onStatus?(status: StorageStatus): void;
-  /** Tests: the lock (defaults to the Web Lock of the run) and the checkpoint cadence. */
+  /** Tests: the lock (defaults to the Web Lock of the run), liveness of other runs (Web Locks) and the checkpoint cadence. */
   holdLock?: (runId: string) => Promise<() => void>;
+  isLive?: (runId: string) => Promise<boolean>;
   intervalMs?: number;
   tickMs?: number;
   /** Called after each checkpoint committed (tests and the bench count them). */
@@ -103,6 +136,10 @@ export class RunPersister {
   private stopKind: StoreErrorKind | null = null;
   private stored = false;
   private metricPointsEvicted = 0;
+  /** Runs removed to make room for this one, oldest first. */
+  private readonly removed: RemovedRun[] = [];
+  /** What the other kept runs took at the last look, so a checkpoint knows when the budget is passed. */
+  private othersBytes = 0;
   private readonly interval: number;
 
   constructor(
@@ -112,7 +149,9 @@ export class RunPersister {
     this.db = options.db;
     this.runId = run.snapshot().runId;
     this.interval = options.intervalMs ?? CHECKPOINT_INTERVAL_MS;
-    this.status = this.db ? { state: 'saving' } : { state: 'unsaved', message: options.reason ?? STORAGE_MESSAGES.unavailable };
+    this.status = this.db
+      ? { state: 'saving' }
+      : { state: 'unsaved', cause: 'unavailable', message: options.reason ?? STORAGE_MESSAGES.unavailable };
   }
 
   /** Stores the run and starts checkpointing. Never throws; a failure leaves the run unsaved and says so. */
@@ -126,18 +165,17 @@ export class RunPersister {
     try {
       // Before the record exists: a tab that sees it `running` must also see the lock held.
       this.release = await (this.options.holdLock ?? holdRunLock)(this.runId);
-      const { settings, caps, pipeline, tracePolicy } = this.options;
+      const { caps, pipeline, tracePolicy } = this.options;
       const snapshot = this.run.snapshot();
-      const { result, evicted } = await withQuotaRecovery(db, settings, [this.runId], () => createRun(db, { snapshot, pipeline, tracePolicy, caps }));
-      if (!result.ok) return this.stop(result.error, evicted);
+      const created = await createRun(db, { snapshot, pipeline, tracePolicy, caps }, this.limits);
+      if (!created.ok) return await this.stop(created.error);
       this.stored = true;
       // After createRun, with this run protected: `runsKept` then counts it.
-      const budget = await enforceBudget(db, settings, [this.runId]);
-      const removed = [...evicted, ...(budget.ok ? budget.value : [])].map((r) => r.id);
-      this.tell({ state: 'saving', ...(evicted.length ? { message: STORAGE_MESSAGES.evicted(evicted.length) } : {}), ...(removed.length ? { evicted: removed } : {}) });
+      await this.keepBudget(created.value.bytesStored);
+      this.tell({ state: 'saving', ...this.told() });
       this.timer = setInterval(() => this.tick(), this.options.tickMs ?? TICK_MS);
     } catch (error) {
-      this.stop({ kind: 'storage', message: reason(error) });
+      await this.stop({ kind: 'storage', message: reason(error) });
     }
   }
 
@@ -160,22 +198,31 @@ export class RunPersister {
     const drained = this.run.drain(this.cursor);
     const { traces, errors, events, points, seen } = drained;
     const batch = { traces, errors, events, metrics: points, seen: { traces: seen.traces, errors: seen.errors, events: seen.events } };
-    const { settings, caps } = this.options;
+    const { caps } = this.options;
     try {
-      const { result, evicted } = await withQuotaRecovery(db, settings, [this.runId], () => checkpointRun(db, this.runId, snapshot, batch, caps));
-      if (!result.ok) return this.stop(result.error, evicted);
+      const removedBefore = this.removed.length;
+      // A full disk stops the checkpoints, removing nothing: older runs make room only for a run that ends (see finish).
+      const result = await checkpointRun(db, this.runId, snapshot, batch, caps, this.limits);
+      if (!result.ok) return await this.stop(result.error);
       this.cursor = drained.seen;
       this.metricPointsEvicted = result.value.evicted.metricPoints;
-      if (evicted.length) this.tell({ state: 'saving', message: STORAGE_MESSAGES.evicted(evicted.length), evicted: evicted.map((r) => r.id) });
+      // The run grew past what the budget leaves it: older runs make room, as few as will do.
+      if (result.value.bytesStored + this.othersBytes > this.options.settings.storageBudgetBytes) await this.keepBudget(result.value.bytesStored);
+      if (this.removed.length > removedBefore) this.tell({ state: 'saving', ...this.told() });
       this.options.onCheckpoint?.({ startedAt, at: performance.now(), items: traces.length + errors.length + events.length + points.length, summary: result.value });
     } catch (error) {
-      this.stop({ kind: 'storage', message: reason(error) });
+      await this.stop({ kind: 'storage', message: reason(error) });
     }
   }
 
   /**
    * Stores the final report and lets go of the run. Returns the report with its `retention`
    * section (also when nothing could be stored: the caps still applied in memory).
+   *
+   * On a full disk, this is where older runs make room, oldest first and only as many as the
+   * report needs (and none when all of them could not make room): a run that is then kept is
+   * worth them, a run whose checkpoints merely stopped is not. If the report does not fit, the
+   * partial copy goes too.
    */
   async finish(report: Report): Promise<RunReport> {
     this.stopTimer();
@@ -183,26 +230,36 @@ export class RunPersister {
     const final: RunReport = { ...report, retention: this.retention(report) };
     const db = this.db;
     try {
-      // After a quota stop the record still holds its last checkpoint: one more try may fit (the
-      // final lists are no bigger than the caps); if not, the next load shows it interrupted.
-      if (db && this.stored && (!this.stopped || this.stopKind === 'quota')) {
-        const { settings } = this.options;
-        const { result, evicted } = await withQuotaRecovery(db, settings, [this.runId], () => finishRun(db, this.runId, final));
+      if (db && (this.stopKind === 'quota' || (this.stored && !this.stopped))) {
+        const { pipeline, tracePolicy, caps } = this.options;
+        const result = await this.write(
+          async () => {
+            // The disk was full before the run was even stored: store it now, whole.
+            if (!this.stored) {
+              const created = await createRun(db, { snapshot: this.run.snapshot(), pipeline, tracePolicy, caps }, this.limits);
+              if (!created.ok) return created;
+              this.stored = true;
+            }
+            return finishRun(db, this.runId, final, { reuseCheckpoints: true, ...this.limits });
+          },
+          () => checkpointBytes(this.run.snapshot(), this.run.drain(this.cursor)),
+        );
         if (result.ok) {
-          const budget = await enforceBudget(db, settings, [this.runId]);
-          const removed = [...evicted, ...(budget.ok ? budget.value : [])].map((r) => r.id);
-          const message = evicted.length
-            ? STORAGE_MESSAGES.evicted(evicted.length)
-            : this.stopped
-              ? STORAGE_MESSAGES.savedAfterQuota
-              : this.status.message;
-          this.tell({ state: 'saved', ...(message ? { message } : {}), ...(removed.length ? { evicted: removed } : {}) });
-        } else if (!this.stopped) {
-          this.stop(result.error, evicted);
+          await this.keepBudget(result.value.bytesStored);
+          const lead = this.stopped ? STORAGE_MESSAGES.savedAfterQuota : undefined;
+          const told = this.told(lead);
+          const message = told.message ?? this.status.message;
+          this.tell({ state: 'saved', ...told, ...(message ? { message } : {}) });
+        } else if (result.error.kind === 'quota') {
+          await this.dropPartial();
+          const inVain = this.removed.some((run) => run.reason === 'quota');
+          this.tell({ state: 'unsaved', cause: 'quota', ...this.told(inVain ? STORAGE_MESSAGES.quotaNotSaved : STORAGE_MESSAGES.notSaved) });
+        } else {
+          await this.stop(result.error);
         }
       }
     } catch (error) {
-      if (!this.stopped) this.stop({ kind: 'storage', message: reason(error) });
+      if (!this.stopped) await this.stop({ kind: 'storage', message: reason(error) });
     } finally {
       this.release();
     }
@@ -216,24 +273,69 @@ export class RunPersister {
     this.release();
   }
 
+  private get limits(): { maxBytes: number } {
+    return { maxBytes: this.options.settings.storageBudgetBytes };
+  }
+
+  /** A write with the quota recovery; the runs it removed are noted (and told by the caller). */
+  private async write<T>(write: () => Promise<StoreResult<T>>, needBytes: () => number): Promise<StoreResult<T>> {
+    const { result, removed } = await withQuotaRecovery(this.db!, [this.runId], write, { needBytes, isLive: this.options.isLive });
+    this.removed.push(...removed);
+    return result;
+  }
+
+  /** Applies runsKept and the budget around this run (taking `ownBytes`), noting what it removed. */
+  private async keepBudget(ownBytes: number): Promise<void> {
+    const budget = await enforceBudget(this.db!, this.options.settings, [this.runId], { isLive: this.options.isLive });
+    if (!budget.ok) return;
+    this.removed.push(...budget.value.removed);
+    this.othersBytes = Math.max(0, budget.value.storedBytes - ownBytes);
+  }
+
+  /** The message and `removed` for a status: `lead` first, then what was removed to make room. */
+  private told(lead?: string): Pick<StorageStatus, 'message' | 'removed'> {
+    const removed = this.removed.length ? STORAGE_MESSAGES.removed(this.removed, this.options.settings) : '';
+    const message = [lead, removed].filter(Boolean).join(' ');
+    return { ...(message ? { message } : {}), ...(this.removed.length ? { removed: [...this.removed] } : {}) };
+  }
+
   private retention(report: Report): RetentionSection {
     return retentionOf(report, this.options.caps, this.metricPointsEvicted);
   }
 
-  private stop(error: StoreError, evicted: RunSummary[] = []): void {
+  private async stop(error: StoreError): Promise<void> {
     this.stopped = true;
     this.stopKind = error.kind;
     this.stopTimer();
     if (error.kind === 'missing') this.stored = false;
-    const message =
-      error.kind === 'quota'
-        ? STORAGE_MESSAGES.quota
-        : error.kind === 'closed'
-          ? STORAGE_MESSAGES.closed
-          : error.kind === 'missing'
-            ? STORAGE_MESSAGES.missing
-            : STORAGE_MESSAGES.failed(error.message);
-    this.tell({ state: 'unsaved', message, ...(evicted.length ? { evicted: evicted.map((r) => r.id) } : {}) });
+    // A run too large for the budget never fits: its partial copy goes now, and nothing else for it.
+    if (error.kind === 'budget') await this.dropPartial();
+    let message: string;
+    switch (error.kind) {
+      case 'quota':
+        message = `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}`;
+        break;
+      case 'budget':
+        message = STORAGE_MESSAGES.overBudget(error.bytes ?? this.options.settings.storageBudgetBytes, this.options.settings.storageBudgetBytes);
+        break;
+      case 'closed':
+        message = STORAGE_MESSAGES.closed;
+        break;
+      case 'missing':
+        message = STORAGE_MESSAGES.missing;
+        break;
+      default:
+        message = STORAGE_MESSAGES.failed(error.message);
+    }
+    this.tell({ state: 'unsaved', cause: error.kind, ...this.told(message) });
+  }
+
+  /** Removes this run's partial copy (a delete needs no room), so no entry stays that claims to be running. */
+  private async dropPartial(): Promise<void> {
+    if (!this.db || !this.stored) return;
+    const deleted = await deleteRun(this.db, this.runId).catch(() => null);
+    // If even that fails, the released lock shows the entry as interrupted, and it can be deleted.
+    if (deleted?.ok) this.stored = false;
   }
 
   private stopTimer(): void {
@@ -249,6 +351,22 @@ export class RunPersister {
       // The UI went away (its callback proxy is gone): the run does not care.
     }
   }
+}
+
+/** "about 12.4 MB": sizes as the app shows them (1 MB = 1,048,576 bytes). */
+function size(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1024) return `${(mb / 1024).toFixed(mb >= 10 * 1024 ? 0 : 1)} GB`;
+  return `${mb.toFixed(mb >= 100 ? 0 : 1)} MB`;
+}
+
+/** "app.log (started 2025-01-01 10:00)": a removed run as the History lists it. */
+function describeRun(run: RemovedRun): string {
+  const date = new Date(run.startedAt);
+  if (Number.isNaN(date.getTime())) return run.fileName;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const started = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${run.fileName} (started ${started})`;
 }
 
 /** The report's `retention`: the caps in force and what they evicted, the same figures finishRun stores (seen minus kept). */

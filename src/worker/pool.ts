@@ -9,6 +9,7 @@ import type { ScanInput } from '../engine/scan/scanner.ts';
 import type { RunPiece, ScanRange, ScanSetup } from '../engine/scan/types.ts';
 import type { EntrySearch, SearchBlock } from '../engine/logs/search.ts';
 import type { ReadingPlan } from '../engine/logs/views.ts';
+import type { OutputOptions } from './output.ts';
 import type { RangeApi } from './range.ts';
 
 /**
@@ -32,8 +33,8 @@ interface Member {
 export class WorkerPool implements ScanPool {
   private readonly members: Member[] = [];
   private nextTask = 1;
-  /** Output file names per range of the current run, when output is kept. */
-  outputName: ((range: number) => string | null) | null = null;
+  /** Where each range of the current run keeps its output (given the range and how many there are), when output is kept. */
+  output: ((range: number, ranges: number) => OutputOptions) | null = null;
 
   constructor(readonly size: number) {}
 
@@ -81,7 +82,7 @@ export class WorkerPool implements ScanPool {
     try {
       const file = input.blob as File;
       return await Promise.race([
-        member.remote.scan(task, file, input.stream === true, setup, range, this.outputName?.(range.index) ?? null, proxy(onPiece)),
+        member.remote.scan(task, file, input.stream === true, setup, range, this.output?.(range.index, range.of) ?? null, proxy(onPiece)),
         failure,
       ]);
     } finally {

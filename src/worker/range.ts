@@ -8,7 +8,7 @@ import { searchBlocks, type EntrySearch, type SearchBlock } from '../engine/logs
 import type { ReadingPlan } from '../engine/logs/views.ts';
 import { formatOfPlan, RangeScanner } from '../engine/scan/scanner.ts';
 import type { RunPiece, ScanRange, ScanSetup } from '../engine/scan/types.ts';
-import { OpfsOutput, type OutputSummary } from './output.ts';
+import { OpfsOutput, type OutputOptions, type OutputSummary } from './output.ts';
 
 const scans = new Map<number, AbortController>();
 /** Held for the worker's lifetime: when the worker goes away, its other end hears `close`. */
@@ -22,14 +22,14 @@ function buffersOf(piece: RunPiece): ArrayBuffer[] {
 }
 
 export const rangeApi = {
-  /** Scans one range; `output` names the private file its output lines go to (null: none kept). */
+  /** Scans one range; `output` says where its output lines go (null: none kept). */
   async scan(
     task: number,
     file: File,
     stream: boolean,
     setup: ScanSetup,
     range: ScanRange,
-    output: string | null,
+    output: OutputOptions | null,
     onPiece: (piece: RunPiece) => void,
   ): Promise<OutputSummary | null> {
     const controller = new AbortController();

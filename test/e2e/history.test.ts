@@ -291,7 +291,11 @@ describe('two tabs', () => {
     await expect.poll(async () => (await readStats(second)).total.linesIn, { timeout: 30_000 }).toBeGreaterThan(0);
     await showSection(first, 'History');
     await expect.poll(async () => (await readRow(historyRow(first, 'big.log'))).status, { timeout: 15_000 }).toBe('Running in another tab');
-    expect((await historyRow(first, 'big.log').getByRole('button', { name: 'Delete' }).isDisabled())).toBe(true);
+    // It can be deleted, but only after a warning that the other tab then goes on without saving it.
+    await historyRow(first, 'big.log').getByRole('button', { name: 'Delete' }).click();
+    const warning = first.getByRole('group', { name: 'Delete big.log? It is still running in another tab, which goes on without saving it.' });
+    await warning.getByRole('button', { name: 'Keep' }).click();
+    expect(await warning.count()).toBe(0);
     for (const name of ['one.log', 'two.log']) expect((await readRow(historyRow(first, name))).status).toBe('Completed');
 
     await runRegion(second).getByRole('button', { name: 'Cancel' }).click();

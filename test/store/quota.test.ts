@@ -1,7 +1,7 @@
 import { unwrap } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { enforceBudget, withQuotaRecovery } from '../../src/store/budget.ts';
-import { checkpointRun, createRun, getRun, listRuns } from '../../src/store/runs.ts';
+import { withQuotaRecovery } from '../../src/store/budget.ts';
+import { checkpointRun, createRun, getRun, listRuns, markInterrupted } from '../../src/store/runs.ts';
 import type { LinesightDatabase } from '../../src/store/schema.ts';
 import { QUOTA_MESSAGE, writeTransaction } from '../../src/store/tx.ts';
 import { created, error, event, newRun, openTestDB, range, rowCount, snapshot, trace } from './helpers.ts';
@@ -113,41 +113,85 @@ describe('quota exceeded', () => {
 });
 
 describe('quota recovery', () => {
-  const settings = { runsKept: 50, storageBudgetBytes: 500 * 1024 * 1024 };
+  const full = { ok: false as const, error: { kind: 'quota' as const, message: QUOTA_MESSAGE } };
 
-  it('evicts the oldest runs and retries the write once', async () => {
-    const db = await openTestDB();
-    // Oldest first: the small "a" goes before the big "b", although "b" alone would free enough.
-    for (const [id, day, events] of [['a', 1, 10], ['b', 2, 1000], ['c', 3, 10], ['d', 4, 10]] as const) {
-      await created(db, id, { startedAt: `2025-01-0${day}T00:00:00.000Z` });
-      await checkpointRun(db, id, snapshot(id), { events: range(0, events).map(event) });
+  /** Runs a..d on consecutive days with `events[i]` events each; d is live. */
+  async function fourRuns(db: LinesightDatabase, events: readonly number[]): Promise<void> {
+    for (const [i, id] of (['a', 'b', 'c', 'd'] as const).entries()) {
+      await created(db, id, { startedAt: `2025-01-0${i + 1}T00:00:00.000Z` });
+      await checkpointRun(db, id, snapshot(id), { events: range(0, events[i]).map(event) });
     }
-    const { markInterrupted } = await import('../../src/store/runs.ts');
     await markInterrupted(db, async (id) => id === 'd');
-    const before = (await listRuns(db)).reduce((sum, r) => sum + r.bytesStored, 0);
+  }
 
+  it('removes the oldest runs one at a time, retrying after each, and stops as soon as the write fits', async () => {
+    const db = await openTestDB();
+    // The small "a" goes before the big "b", though "b" alone would free more: oldest first.
+    await fourRuns(db, [10, 1000, 10, 10]);
     let attempts = 0;
-    const { result, evicted } = await withQuotaRecovery(db, settings, ['d'], async () => {
-      attempts++;
-      return attempts === 1 ? { ok: false, error: { kind: 'quota', message: QUOTA_MESSAGE } } : { ok: true, value: 'saved' };
-    });
+    const { result, removed } = await withQuotaRecovery(db, ['d'], async () => (++attempts < 3 ? full : { ok: true, value: 'saved' }));
     expect(result).toEqual({ ok: true, value: 'saved' });
-    expect(attempts).toBe(2);
-    // Down to half of what was stored: the oldest go first, the live run stays.
-    expect(evicted.map((r) => r.id)).toEqual(['a', 'b']);
-    const after = await listRuns(db);
-    expect(after.map((r) => r.id)).toEqual(['d', 'c']);
-    expect(after.reduce((sum, r) => sum + r.bytesStored, 0)).toBeLessThanOrEqual(before / 2);
+    expect(attempts).toBe(3);
+    expect(removed.map((r) => [r.id, r.reason])).toEqual([
+      ['a', 'quota'],
+      ['b', 'quota'],
+    ]);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['d', 'c']);
   });
 
-  it('gives up without a retry when nothing can be evicted', async () => {
+  it('removes nothing when the removable runs together could not make room for the write', async () => {
+    const db = await openTestDB();
+    await fourRuns(db, [10, 10, 10, 10]);
+    const kept = (await listRuns(db)).filter((r) => r.id !== 'd').reduce((n, r) => n + r.bytesStored, 0);
+    const write = vi.fn(async () => full);
+    const { result, removed } = await withQuotaRecovery(db, ['d'], write, { needBytes: () => kept + 1 });
+    expect(result.ok).toBe(false);
+    expect(removed).toEqual([]);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(await listRuns(db)).toHaveLength(4);
+  });
+
+  it('removes every removable run and says so when the write never fits, never the protected one', async () => {
+    const db = await openTestDB();
+    await fourRuns(db, [10, 10, 10, 10]);
+    const write = vi.fn(async () => full);
+    const { result, removed } = await withQuotaRecovery(db, ['d'], write);
+    expect(result.ok).toBe(false);
+    expect(removed.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(write).toHaveBeenCalledTimes(4);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['d']);
+  });
+
+  it('stops removing once the runs removed take twice what the write needs, and it still does not fit', async () => {
+    const db = await openTestDB();
+    await fourRuns(db, [10, 10, 10, 10]);
+    const each = (await listRuns(db)).find((r) => r.id === 'a')!.bytesStored;
+    const write = vi.fn(async () => full);
+    // Each run is about the size of the write: two of them should have made room; the third stays.
+    const { removed } = await withQuotaRecovery(db, ['d'], write, { needBytes: () => each });
+    expect(removed.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(write).toHaveBeenCalledTimes(3);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['d', 'c']);
+  });
+
+  it('gives up without a retry when nothing can be removed', async () => {
     const db = await openTestDB();
     await created(db, 'live');
-    const write = vi.fn(async () => ({ ok: false as const, error: { kind: 'quota' as const, message: QUOTA_MESSAGE } }));
-    const { result, evicted } = await withQuotaRecovery(db, settings, ['live'], write);
+    const write = vi.fn(async () => full);
+    const { result, removed } = await withQuotaRecovery(db, ['live'], write);
     expect(result.ok).toBe(false);
-    expect(evicted).toEqual([]);
+    expect(removed).toEqual([]);
     expect(write).toHaveBeenCalledTimes(1);
-    expect(await enforceBudget(db, settings, ['live'], { shrinkTo: 0.5 })).toEqual({ ok: true, value: [] });
+  });
+
+  it('removes a ghost (running, but its tab is gone) and keeps a run another tab runs', async () => {
+    const db = await openTestDB();
+    await created(db, 'ghost', { startedAt: '2025-01-01T00:00:00.000Z' });
+    await created(db, 'other-tab', { startedAt: '2025-01-02T00:00:00.000Z' });
+    await created(db, 'live', { startedAt: '2025-01-03T00:00:00.000Z' });
+    const write = vi.fn(async () => full);
+    const { removed } = await withQuotaRecovery(db, ['live'], write, { isLive: async (id) => id === 'other-tab' });
+    expect(removed.map((r) => r.id)).toEqual(['ghost']);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'other-tab']);
   });
 });

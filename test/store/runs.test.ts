@@ -88,6 +88,53 @@ describe('create, checkpoint, finish, load', () => {
   });
 });
 
+describe('write limits and finishing from checkpoints', () => {
+  it('refuses a write that would make the run pass maxBytes, writing nothing of it', async () => {
+    const db = await openTestDB();
+    await created(db, 'r');
+    const before = await getRun(db, 'r');
+    const result = await checkpointRun(db, 'r', snapshot('r'), { events: range(0, 2000).map(event) }, undefined, { maxBytes: before!.bytesStored + 1000 });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ kind: 'budget', bytes: expect.any(Number) }) });
+    if (!result.ok) expect(result.error.bytes).toBeGreaterThan(before!.bytesStored + 1000);
+    expect(await getRun(db, 'r')).toEqual(before);
+    expect(await rowCount(db, 'events', 'r')).toBe(0);
+    expect((await createRun(db, newRun('tiny'), { maxBytes: 10 })).ok).toBe(false);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['r']);
+  });
+
+  it('with reuseCheckpoints writes only the items the checkpoints did not store, and loads the same report', async () => {
+    const db = await openTestDB();
+    const parsed = parsePipeline({ processors: [{ type: 'json', id: 'parse', circuit: false }] });
+    if (!parsed.ok) throw new Error(formatIssues(parsed.error));
+    const lines = Array.from({ length: 400 }, (_, i) => (i % 2 ? `plain ${i}` : JSON.stringify({ n: i })));
+    const caps = { traces: 50, errors: 30, events: 100 };
+    const run = new LogRun(new Blob([lines.join('\n') + '\n']), parsed.value, { runId: 'reuse', trace: { mode: 'all' }, caps });
+    await ok(createRun(db, { snapshot: run.snapshot(), pipeline: { processors: [] }, tracePolicy: { mode: 'all' }, caps: { ...caps, metricPoints: 100 } }));
+    const report = await run.execute();
+    // One checkpoint of everything but the last few items, as the persister's last one would be.
+    const all = run.drain();
+    const held = 3;
+    const cursor = { traces: all.seen.traces - held, errors: all.seen.errors - held, events: all.seen.events - held, points: all.seen.points };
+    const upTo = <T>(items: T[]) => items.slice(0, items.length - held);
+    await ok(
+      checkpointRun(db, 'reuse', run.snapshot(), {
+        traces: upTo(all.traces),
+        errors: upTo(all.errors),
+        events: upTo(all.events),
+        seen: { traces: cursor.traces, errors: cursor.errors, events: cursor.events },
+      }),
+    );
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+    await ok(finishRun(db, 'reuse', report, { reuseCheckpoints: true }));
+    const listPuts = put.mock.contexts.filter((store) => ['traces', 'errors', 'events'].includes((store as IDBObjectStore).name));
+    expect(listPuts).toHaveLength(3 * held);
+    put.mockRestore();
+    const loaded = await loadRun(db, 'reuse');
+    const { retention: _retention, ...rest } = loaded!;
+    expect(rest).toEqual(report);
+  });
+});
+
 describe('alerts acted on after the run', () => {
   it('replace the finished run\'s alerts, audit trail and all; the rest of its report stays as it was', async () => {
     const db = await openTestDB();

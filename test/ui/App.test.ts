@@ -50,6 +50,31 @@ describe('App', () => {
     runs[1].finish();
   });
 
+  it('says when the browser keeps files in memory, and turns "Keep output lines" off when asked', async () => {
+    const fake = fakeEngine();
+    const engine = { ...fake.engine, outputStorage: async () => 'memory' as const };
+    const session = new Session(engine);
+    await session.ready;
+    render(App, { session });
+    const note = await screen.findByText(/This browser keeps Linesight’s files in memory, not on disk \(a private window\?\)/);
+    const keep = screen.getByLabelText('Keep output lines') as HTMLInputElement;
+    expect(keep.checked).toBe(true);
+    await fireEvent.click(within(note).getByRole('button', { name: 'Turn off Keep output lines' }));
+    expect(keep.checked).toBe(false);
+    expect(session.keepOutput).toBe(false);
+    expect(screen.queryByText(/keeps Linesight’s files in memory/)).toBeNull();
+  });
+
+  it('says nothing of memory where the browser keeps files on disk', async () => {
+    const fake = fakeEngine();
+    const session = new Session({ ...fake.engine, outputStorage: async () => 'disk' as const });
+    await session.ready;
+    render(App, { session });
+    await settle();
+    expect(session.fileStorage).toBe('disk');
+    expect(screen.queryByText(/keeps Linesight’s files in memory/)).toBeNull();
+  });
+
   it('has the run views as tabs, Stats first, and the Processors reference before any run', async () => {
     const { session } = await setup();
     expect(screen.getAllByRole('tab').map((t) => t.textContent?.trim())).toEqual([

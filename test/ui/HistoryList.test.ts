@@ -79,13 +79,30 @@ describe('HistoryList', () => {
     expect(ondelete).toHaveBeenCalledExactlyOnceWith('b');
   });
 
-  it('never offers to delete a run that is still running', () => {
-    setup([summary('live', 'running'), summary('other', 'running')], { liveRunId: 'live' });
-    for (const name of [/live\.log/, /other\.log/]) {
-      expect((within(row(name)).getByRole('button', { name: 'Delete' }) as HTMLButtonElement).disabled).toBe(true);
-    }
-    // Nothing can be cleared either.
+  it('never offers to delete the run of this tab while it runs; one of another tab, after a warning', async () => {
+    const { ondelete } = setup([summary('live', 'running'), summary('other', 'running')], { liveRunId: 'live' });
+    expect((within(row(/live\.log/)).getByRole('button', { name: 'Delete' }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(within(row(/other\.log/)).getByRole('button', { name: 'Delete' }));
+    const confirm = screen.getByRole('group', { name: 'Delete other.log? It is still running in another tab, which goes on without saving it.' });
+    await fireEvent.click(within(confirm).getByRole('button', { name: 'Yes, delete' }));
+    expect(ondelete).toHaveBeenCalledExactlyOnceWith('other');
+    // Clear all keeps running runs: here nothing is left to clear.
     expect((screen.getByRole('button', { name: 'Clear all runs' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('tells which runs were removed to make room, and why, until dismissed', async () => {
+    const ondismissremoved = vi.fn();
+    const removed = [
+      { id: 'x', fileName: 'x.log', startedAt: '2025-01-01T10:00:00.000Z', bytesStored: 10, reason: 'budget' as const },
+      { id: 'y', fileName: 'y.log', startedAt: '2025-01-02T10:00:00.000Z', bytesStored: 10, reason: 'quota' as const },
+    ];
+    render(HistoryList, { runs: [], available: true, onopen: vi.fn(), ondelete: vi.fn(), onclear: vi.fn(), removed, ondismissremoved });
+    const told = screen.getByRole('status');
+    expect(told.textContent).toMatch(
+      /^2 runs were removed from the history to make room for newer ones:\s*x\.log \(started 2025-01-01 [\d:]+, over the storage budget\); y\.log \(started 2025-01-02 [\d:]+, the storage was full\)\.\s*Dismiss$/,
+    );
+    await fireEvent.click(within(told).getByRole('button', { name: 'Dismiss' }));
+    expect(ondismissremoved).toHaveBeenCalledTimes(1);
   });
 
   it('clears all runs after a confirmation that says how many go and that running ones stay', async () => {

@@ -122,4 +122,26 @@ describe('more exports and Import report', () => {
     await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/cut\.json cannot be imported: not valid JSON/));
     expect(session.stored).toBeNull();
   });
+
+  it('refuses a report over the size limit in those words, without reading it', async () => {
+    const { session } = await setup();
+    const file = new File(['{"schema": "linesight.report/v1"}'], 'huge.json', { type: 'application/json' });
+    const read = vi.fn(() => Promise.reject(new Error('read')));
+    Object.defineProperties(file, { size: { value: 1.07 * 1024 ** 3 }, text: { value: read } });
+    await fireEvent.change(screen.getByLabelText('Import report'), { target: { files: [file] } });
+    await vi.waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain('huge.json cannot be imported: this report is 1.07 GB; Linesight imports reports up to 200 MB.'),
+    );
+    expect(read).not.toHaveBeenCalled();
+    expect(session.stored).toBeNull();
+  });
+
+  it('shows a report whose texts are too long cut, and says how many were cut', async () => {
+    const { session } = await setup();
+    const long = JSON.parse(JSON.stringify(report)) as Report;
+    long.traces.items[0].text = 'x'.repeat(100_000);
+    await fireEvent.change(screen.getByLabelText('Import report'), { target: { files: [jsonFile(JSON.stringify(long), 'long.json')] } });
+    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toContain('long.json: 1 text was longer than Linesight keeps and is shown cut.'));
+    expect(session.stored?.report?.traces.items[0].text).toMatch(/^x{4096}… \[cut: 100,000 characters in all\]$/);
+  });
 });

@@ -173,9 +173,17 @@ describe('the app with its history', () => {
     runs[0].storage({ state: 'unsaved', message: 'Storage is full: this run goes on without being saved.' });
     await settle();
     expect(screen.getByRole('alert').textContent?.trim()).toBe('Storage is full: this run goes on without being saved.');
-    runs[0].storage({ state: 'saving', message: 'Storage is full: older runs were removed (2) so that this one can be saved.', evicted: ['a', 'b'] });
+    const removed = [{ id: 'past', fileName: 'past.log', startedAt: '2025-01-01T10:00:00.000Z', bytesStored: 1000, reason: 'quota' as const }];
+    const message = 'Storage is full: to make room for this run, Linesight removed an older run from the history: past.log (started 2025-01-01 10:00).';
+    runs[0].storage({ state: 'saving', message, removed });
     await settle();
-    expect(screen.getByText('Storage is full: older runs were removed (2) so that this one can be saved.').getAttribute('role')).toBe('status');
+    expect(screen.getByText(message).getAttribute('role')).toBe('status');
+    // The History says it too, until dismissed.
+    await fireEvent.click(section('History'));
+    const told = screen.getByText(/A run was removed from the history to make room for newer ones:/);
+    expect(told.textContent).toMatch(/past\.log \(started 2025-01-01 \d\d:\d\d:\d\d, the storage was full\)\./);
+    await fireEvent.click(within(told.closest('[role="status"]') as HTMLElement).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText(/removed from the history to make room/)).toBeNull();
     runs[0].finish();
   });
 

@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
-import { checkpointRun, DB_NAME, DB_VERSION, DEFAULT_RETENTION, finishRun, getRun, loadRun, openLinesightDB, type LinesightDatabase } from '../../src/store/index.ts';
+import { checkpointRun, DB_NAME, DB_VERSION, DEFAULT_RETENTION, finishRun, getRun, INTERRUPTED_MESSAGE, loadRun, openLinesightDB, type LinesightDatabase } from '../../src/store/index.ts';
 import { Library, PROMPTS, type LibraryOptions } from '../../src/ui/library.svelte.ts';
 import { created, error, range, snapshot } from '../store/helpers.ts';
 
@@ -104,6 +104,37 @@ describe('Library', () => {
     const db = await openLinesightDB({ factory });
     expect(await getRun(db, 'b')).toBeUndefined();
     db.close();
+  });
+
+  it('lists a run whose tab is gone as interrupted, and deletes it, even when the full disk keeps it from being marked', async () => {
+    let live = true;
+    const { lib, factory } = await library({ seed: (db) => leftRunning(db, 'ghost', '2025-01-01T10:00:00.000Z'), isLive: async () => live });
+    expect(lib.runs.map((r) => r.status)).toEqual(['running']);
+    // Its tab goes away while the disk is full: marking it interrupted (a write) fails.
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    live = false;
+    await lib.refresh();
+    put.mockRestore();
+    expect(lib.runs.map((r) => [r.id, r.status])).toEqual([['ghost', 'interrupted']]);
+    expect((await lib.loadRun('ghost'))?.run).toMatchObject({ status: 'interrupted', message: INTERRUPTED_MESSAGE });
+    expect((await lib.loadRunHead('ghost'))?.status).toBe('interrupted');
+    const db = await openLinesightDB({ factory });
+    expect((await getRun(db, 'ghost'))?.status).toBe('running');
+    db.close();
+    expect(await lib.clearRuns()).toBe(true);
+    expect(lib.runs).toEqual([]);
+  });
+
+  it('keeps the runs the worker removed to make room, once each, until dismissed', async () => {
+    const { lib } = await library();
+    const removed = { id: 'x', fileName: 'x.log', startedAt: '2025-01-01T10:00:00.000Z', bytesStored: 10, reason: 'quota' as const };
+    lib.noteRemoved([removed]);
+    lib.noteRemoved([removed, { ...removed, id: 'y' }]);
+    expect(lib.removed.map((r) => r.id)).toEqual(['x', 'y']);
+    lib.dismissRemoved();
+    expect(lib.removed).toEqual([]);
   });
 
   it('asks for a reload when another tab upgrades the database, instead of failing later', async () => {

@@ -19,7 +19,9 @@ import {
   markInterrupted,
   runCaps,
   type LinesightDatabase,
+  type RemovedRun,
   type RetentionSettings,
+  type RunSummary,
 } from '../../src/store/index.ts';
 import type { AlertView } from '../../src/engine/metrics/alerts.ts';
 import { api } from '../../src/worker/api.ts';
@@ -137,25 +139,42 @@ async function runToEnd(h: Harness) {
 
 const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
-/** Makes every put into `store` fail as a full disk does, until the returned function is called. */
+/** Makes every put and add into `store` fail as a full disk does, until the returned function is called. */
 function fillDisk(store: string): () => void {
-  const put = IDBObjectStore.prototype.put;
-  const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
-    if (this.name === store) throw quota();
-    return put.apply(this, args);
+  const spies = (['put', 'add'] as const).map((method) => {
+    const original = IDBObjectStore.prototype[method];
+    return vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === store) throw quota();
+      return original.apply(this, args);
+    });
   });
-  return () => spy.mockRestore();
+  return () => spies.forEach((spy) => spy.mockRestore());
 }
 
-/** Two runs from earlier days, interrupted (a `running` one might belong to another tab: never evicted). */
-async function olderRuns(db: LinesightDatabase): Promise<void> {
+/**
+ * Two runs from earlier days, interrupted (a `running` one might belong to another tab: never
+ * removed), each with `events` events of about `padding` + 50 bytes.
+ */
+async function olderRuns(db: LinesightDatabase, events = 0, padding = 250): Promise<RunSummary[]> {
+  const pad = 'p'.repeat(padding);
   for (const [id, day] of [['old-1', 1], ['old-2', 2]] as const) {
     const startedAt = `2025-01-0${day}T00:00:00.000Z`;
     expect((await createRun(db, newRun(id, { startedAt }))).ok).toBe(true);
-    expect((await checkpointRun(db, id, storeSnapshot(id, { startedAt }), {})).ok).toBe(true);
+    const items = Array.from({ length: events }, (_, n) => ({ ts: startedAt, level: 'info' as const, component: 'run', event: 'tick', n, pad }));
+    expect((await checkpointRun(db, id, storeSnapshot(id, { startedAt }), { events: items })).ok).toBe(true);
   }
   expect(await markInterrupted(db, async () => false)).toEqual({ ok: true, value: ['old-1', 'old-2'] });
+  return (await listRuns(db)).reverse();
 }
+
+/** A removed run as the status tells it. */
+const removal = (run: RunSummary, reason: RemovedRun['reason']): RemovedRun => ({
+  id: run.id,
+  fileName: run.fileName,
+  startedAt: run.startedAt,
+  bytesStored: run.bytesStored,
+  reason,
+});
 
 /** What a processor counted, without its timings (which differ from run to run). */
 const counts = (processors: { id: string; linesIn: number; linesOut: number; dropped: number; errors: number }[]) =>
@@ -269,52 +288,74 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     expect(stored?.errors.items.length).toBeGreaterThan(0);
   });
 
-  it('on a disk still full after evicting older runs, goes on unsaved, and saves the final report once there is room', async () => {
+  it('keeps the older runs when removing them could not make room, goes on unsaved, and saves the final report once there is room', async () => {
     const db = await openTestDB();
     await olderRuns(db);
     const h = harness(db, trickle(60, 40));
     await h.persister.start();
     const restore = fillDisk('traces');
     const done = h.run.execute();
-    await vi.waitFor(() => expect(h.statuses.some((s) => s.evicted?.length)).toBe(true), { timeout: 3000 });
+    await vi.waitFor(() => expect(h.statuses.some((s) => s.state === 'unsaved')).toBe(true), { timeout: 3000 });
     restore();
     const final = await h.persister.finish(await done);
 
-    const evictedStatus = h.statuses.find((s) => s.evicted?.length)!;
-    expect(evictedStatus.state).toBe('unsaved');
-    expect(evictedStatus.evicted).toEqual(['old-1', 'old-2']);
-    // The retry failed too (the disk was still full for it): the run went on unsaved, then its final report fit.
+    expect(h.statuses.find((s) => s.state === 'unsaved')).toEqual({
+      state: 'unsaved',
+      cause: 'quota',
+      message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}`,
+    });
+    // Tiny runs could not make room for a checkpoint of hundreds of traces: both are still kept.
     expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: STORAGE_MESSAGES.savedAfterQuota });
-    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live']);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2', 'old-1']);
     expect(await loadRun(db, 'live')).toEqual(final);
   });
 
-  it('tells "older runs were removed" when evicting them made the checkpoint fit', async () => {
+  it('on a full disk removes no run while the run goes on, then the oldest, and only it, when that makes the final report fit, and names it', async () => {
     const db = await openTestDB();
-    await olderRuns(db);
-    const h = harness(db, trickle(40, 40));
+    const [old1] = await olderRuns(db, 5000, 600);
+    const h = harness(db, trickle(25, 40));
     await h.persister.start();
-    // Full until the first eviction, as a disk is once older runs are gone.
+    // Full until a run is removed, as a disk is once an older run is gone.
     let full = true;
     const put = IDBObjectStore.prototype.put;
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
       if (full && this.name === 'traces') throw quota();
       return put.apply(this, args);
     });
-    const deleteRun = IDBObjectStore.prototype.delete;
+    const deleteRow = IDBObjectStore.prototype.delete;
     vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(function (this: IDBObjectStore, ...args) {
       if (this.name === 'runs') full = false;
-      return deleteRun.apply(this, args);
+      return deleteRow.apply(this, args);
     });
-    const final = await h.persister.finish(await h.run.execute());
+    const done = h.run.execute();
+    await vi.waitFor(() => expect(h.statuses.some((s) => s.state === 'unsaved')).toBe(true), { timeout: 3000 });
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2', 'old-1']);
+    const final = await h.persister.finish(await done);
 
-    expect(h.statuses).toContainEqual({ state: 'saving', message: STORAGE_MESSAGES.evicted(2), evicted: ['old-1', 'old-2'] });
-    expect(h.statuses.every((s) => s.state !== 'unsaved')).toBe(true);
-    expect(h.statuses.at(-1)?.state).toBe('saved');
+    expect(h.statuses.find((s) => s.state === 'unsaved')).toEqual({ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` });
+    const removed = [removal(old1, 'quota')];
+    const told = STORAGE_MESSAGES.removed(removed, DEFAULT_RETENTION);
+    expect(told).toMatch(/^Storage is full: to make room for this run, Linesight removed an older run from the history: old-1\.log \(started 2025-01-0\d \d\d:\d\d\)\.$/);
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: `${STORAGE_MESSAGES.savedAfterQuota} ${told}`, removed });
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2']);
     expect(await loadRun(db, 'live')).toEqual(final);
   });
 
-  it('when nothing can make room, the run goes on unsaved with the same counts as a run without persistence', async () => {
+  it('stores a run whole when it ends if the disk was too full to store it when it started', async () => {
+    const db = await openTestDB();
+    const h = harness(db, trickle(25, 40));
+    const restore = fillDisk('runs');
+    await h.persister.start();
+    expect(h.statuses).toEqual([{ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` }]);
+    expect(await listRuns(db)).toEqual([]);
+    const done = h.run.execute();
+    restore();
+    const final = await h.persister.finish(await done);
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: STORAGE_MESSAGES.savedAfterQuota });
+    expect(await loadRun(db, 'live')).toEqual(final);
+  });
+
+  it('when nothing can make room, the run goes on unsaved with the same counts, and leaves no entry behind', async () => {
     const db = await openTestDB();
     const source = trickle(40, 20);
     const alone = await runLog(source, PIPELINE, { runId: 'alone', trace: { mode: 'all' } });
@@ -324,16 +365,46 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     const final = await h.persister.finish(await h.run.execute());
     restore();
 
-    expect(h.statuses).toContainEqual({ state: 'unsaved', message: STORAGE_MESSAGES.quota });
-    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', message: STORAGE_MESSAGES.quota });
+    expect(h.statuses).toContainEqual({ state: 'unsaved', cause: 'quota', message: `${STORAGE_MESSAGES.quota} ${STORAGE_MESSAGES.nothingRemoved}` });
+    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', cause: 'quota', message: STORAGE_MESSAGES.notSaved });
     expect(final.run.status).toBe('completed');
     expect(counts(final.processors)).toEqual(counts(alone.processors));
     expect(final.totals).toEqual(alone.totals);
     expect(final.errors.total).toBe(alone.errors.total);
-    // The record keeps its last good state (created, not finished): the next load shows it interrupted.
-    const stored = await getRun(db, 'live');
-    expect(stored?.status).toBe('running');
+    // No entry that would claim to be running: the partial copy went with the run.
+    expect(await getRun(db, 'live')).toBeUndefined();
     expect(h.released).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a run larger than the whole budget, removing no other run for it', async () => {
+    const db = await openTestDB();
+    const older = await olderRuns(db, 100);
+    const budget = older.reduce((n, r) => n + r.bytesStored, 0) + 50_000;
+    const h = harness(db, trickle(40, 20), { ...DEFAULT_RETENTION, storageBudgetBytes: budget });
+    const final = await runToEnd(h);
+
+    const refused = h.statuses.find((s) => s.state === 'unsaved');
+    expect(refused).toMatchObject({ state: 'unsaved', cause: 'budget' });
+    expect(refused?.message).toMatch(/^This run takes more than the whole storage budget \(about [\d.]+ MB of [\d.]+ MB\): it goes on without being saved, and no other run was removed for it\./);
+    expect(h.statuses.at(-1)).toEqual(refused);
+    expect(final.run.status).toBe('completed');
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['old-2', 'old-1']);
+  });
+
+  it('removes older runs to stay within the budget, as few as will do, and says which', async () => {
+    const db = await openTestDB();
+    const older = await olderRuns(db, 3000);
+    const each = Math.max(...older.map((r) => r.bytesStored));
+    // Room for both older runs and a little more: the live run takes one's place.
+    const settings = { ...DEFAULT_RETENTION, storageBudgetBytes: 2 * each + 20_000 };
+    const h = harness(db, trickle(3, 0), settings);
+    const final = await runToEnd(h);
+
+    const removed = [removal(older[0], 'budget')];
+    expect(h.statuses.at(-1)).toEqual({ state: 'saved', message: STORAGE_MESSAGES.removed(removed, settings), removed });
+    expect(STORAGE_MESSAGES.removed(removed, settings)).toMatch(/^To stay within the storage budget \([\d.]+ MB\), Linesight removed an older run from the history: old-1\.log/);
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['live', 'old-2']);
+    expect(await loadRun(db, 'live')).toEqual(final);
   });
 
   it('without IndexedDB the run works and the user is told it is not kept', async () => {
@@ -341,17 +412,19 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     const final = await runToEnd(h);
     expect(final.run.status).toBe('completed');
     expect(final.run.linesRead).toBe(1000);
-    expect(h.statuses).toEqual([{ state: 'unsaved', message: STORAGE_MESSAGES.unavailable }]);
+    expect(h.statuses).toEqual([{ state: 'unsaved', cause: 'unavailable', message: STORAGE_MESSAGES.unavailable }]);
     expect(final.retention.caps).toEqual(runCaps(DEFAULT_RETENTION));
   });
 
-  it('keeps the runs kept setting on write, never evicting the live run', async () => {
+  it('keeps the runs kept setting on write, never removing the live run, and names what it removed', async () => {
     const db = await openTestDB();
-    await olderRuns(db);
+    const older = await olderRuns(db);
     const settings = { ...DEFAULT_RETENTION, runsKept: 1 };
     const h = harness(db, trickle(3, 0), settings);
     await runToEnd(h);
-    expect(h.statuses[0]).toEqual({ state: 'saving', evicted: ['old-1', 'old-2'] });
+    const removed = older.map((run) => removal(run, 'runsKept'));
+    expect(h.statuses[0]).toEqual({ state: 'saving', message: STORAGE_MESSAGES.removed(removed, settings), removed });
+    expect(h.statuses[0].message).toMatch(/^To keep at most 1 run \(Runs kept, in Settings\), Linesight removed 2 older runs from the history: old-1\.log \(started [^)]+\); old-2\.log/);
     expect((await listRuns(db)).map((r) => r.id)).toEqual(['live']);
   });
 
@@ -363,7 +436,7 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     await deleteRun(db, 'live');
     const final = await h.persister.finish(await h.run.execute());
     expect(final.run.status).toBe('completed');
-    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', message: STORAGE_MESSAGES.missing });
+    expect(h.statuses.at(-1)).toEqual({ state: 'unsaved', cause: 'missing', message: STORAGE_MESSAGES.missing });
     expect(await getRun(db, 'live')).toBeUndefined();
     // A later finishRun would have recreated nothing either.
     expect((await finishRun(db, 'live', final)).ok).toBe(false);

@@ -162,9 +162,9 @@ export class RunMerger {
     piece.states.forEach((part, i) => {
       if (part !== null && part !== undefined) (this.states[i] ??= new StateAccumulator()).add(part as PartialState);
     });
-    this.traces.absorb(piece.traces, piece.tracesSeen, offset);
+    this.traces.absorb(piece.traces, piece.tracesSeen, offset, piece.tracesCut);
     this.errors.absorb({ ...piece.errors }, offset);
-    this.events.absorb(piece.events, piece.eventsSeen, offset);
+    this.events.absorb(piece.events, piece.eventsSeen, offset, piece.eventsCut);
     if (piece.circuits) this.circuits = piece.circuits;
     const firstEntry = this.entryOffset + this.entriesOfRange;
     if (piece.index) this.index?.append(piece.index, offset, firstEntry);

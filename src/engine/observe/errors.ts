@@ -1,8 +1,6 @@
 import { Ring } from './ring.ts';
+import { TEXT_CAPS, TextCapper } from './text-caps.ts';
 import type { ErrorsSection, ProcessorErrorItem } from './types.ts';
-
-/** Longest line text (and message) stored per error: one huge line must not hold megabytes. */
-export const MAX_ERROR_TEXT = 2000;
 /** Stack frames kept per error: enough to see where it was thrown, small enough for the report. */
 export const MAX_STACK_FRAMES = 5;
 
@@ -10,7 +8,9 @@ export const MAX_STACK_FRAMES = 5;
  * Processor errors of a run: exact counts by processor and by type for the whole run, plus the
  * most recent `cap` errors as samples for the Errors view.
  *
- * A file of bad lines can fail on every line, so `add` does only counting and one small item.
+ * A file of bad lines can fail on every line, so `add` does only counting and one small item:
+ * its line and message are cut to TEXT_CAPS.text bytes each (`cut` counts them), its stack
+ * frames to TEXT_CAPS.frame.
  * The stack is read later, in `section()`, and only for the kept items: reading `error.stack`
  * makes V8 format it, which roughly doubles the cost of an error (measured in Node 20: about
  * 9 µs for a JSON.parse throw, 17 µs with the stack read), and evicted errors never need it.
@@ -19,6 +19,7 @@ export class ErrorCollector {
   private readonly ring: Ring<Entry>;
   private readonly processors = new Map<string, number>();
   private readonly types = new Map<string, number>();
+  private readonly texts = new TextCapper();
 
   constructor(cap: number) {
     this.ring = new Ring<Entry>(cap);
@@ -29,8 +30,8 @@ export class ErrorCollector {
    * which is filled in (on this same object) by the next `section()` while it is still kept.
    */
   add(processor: string, lineNo: number, text: string, error: unknown): ProcessorErrorItem {
-    const { type, message } = describeError(error);
-    const item: ProcessorErrorItem = { processor, lineNo, text: capText(text), type, message };
+    const { type, message } = describeError(error, this.texts);
+    const item: ProcessorErrorItem = { processor, lineNo, text: this.texts.keep(text), type, message };
     this.processors.set(processor, (this.processors.get(processor) ?? 0) + 1);
     this.types.set(type, (this.types.get(type) ?? 0) + 1);
     this.ring.push({ item, error, pending: true });
@@ -42,6 +43,7 @@ export class ErrorCollector {
    * (most recent last) with line numbers moved by `lineOffset`.
    */
   absorb(part: ErrorsSection, lineOffset: number): void {
+    this.texts.cut += part.cut ?? 0;
     for (const [processor, n] of Object.entries(part.byProcessor)) this.processors.set(processor, (this.processors.get(processor) ?? 0) + n);
     for (const [type, n] of Object.entries(part.byType)) this.types.set(type, (this.types.get(type) ?? 0) + n);
     this.ring.skip(part.total - part.items.length);
@@ -56,6 +58,11 @@ export class ErrorCollector {
     return this.ring.size;
   }
 
+  /** Lines and messages cut to the caps, over every error counted. */
+  get cut(): number {
+    return this.texts.cut;
+  }
+
   /** Errors counted after the first `seen` (still kept), oldest first, with their stacks. */
   since(seen: number): ProcessorErrorItem[] {
     return this.ring.since(seen).map(resolveStack);
@@ -67,6 +74,7 @@ export class ErrorCollector {
       byProcessor: Object.fromEntries(this.processors),
       byType: Object.fromEntries(this.types),
       items: this.ring.toArray().map(resolveStack),
+      ...(this.texts.cut ? { cut: this.texts.cut } : {}),
     };
   }
 }
@@ -90,14 +98,20 @@ interface Entry {
   pending: boolean;
 }
 
-/** Name and message of anything that can be thrown; `type` of a non-Error is its kind ("string", "null", ...). */
-export function describeError(error: unknown): { type: string; message: string } {
+/** Cuts texts nobody counts (names, stack frames, messages outside a collector). */
+const uncounted = new TextCapper();
+
+/**
+ * Name and message of anything that can be thrown; `type` of a non-Error is its kind ("string",
+ * "null", ...). Both are cut to TEXT_CAPS.text bytes; `texts` counts what it cuts.
+ */
+export function describeError(error: unknown, texts: TextCapper = uncounted): { type: string; message: string } {
   if (isErrorLike(error)) {
     const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
-    return { type: name, message: capText(safeString(error.message)) };
+    return { type: uncounted.keep(name), message: texts.keep(safeString(error.message)) };
   }
   const type = error === null ? 'null' : Array.isArray(error) ? 'array' : typeof error;
-  return { type, message: capText(safeString(error)) };
+  return { type, message: texts.keep(safeString(error)) };
 }
 
 /**
@@ -129,18 +143,14 @@ export function stackFrames(error: unknown, limit = MAX_STACK_FRAMES): string[] 
     let frame = lines[i].trim();
     if (frame === '') continue;
     if (frame.startsWith('at ')) frame = frame.slice(3);
-    frames.push(capText(frame));
+    frames.push(capText(frame, TEXT_CAPS.frame));
   }
   return frames.length ? frames : undefined;
 }
 
-/** Cuts text to `max` characters plus "…", never between the halves of a surrogate pair. */
-export function capText(text: string, max = MAX_ERROR_TEXT): string {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return text.slice(0, end) + '…';
+/** `text` cut to `maxBytes` of UTF-8 with a cut mark (see text-caps.ts), counted nowhere. */
+export function capText(text: string, maxBytes: number = TEXT_CAPS.text): string {
+  return uncounted.keep(text, maxBytes);
 }
 
 interface ErrorLike {

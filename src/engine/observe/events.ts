@@ -1,4 +1,5 @@
 import { Ring } from './ring.ts';
+import { TextCapper } from './text-caps.ts';
 import type { EventLevel, EventsSection, LogEvent } from './types.ts';
 
 /** Severity order, for "this level and above" filters. */
@@ -21,10 +22,12 @@ const FIXED_KEYS = new Set(['ts', 'level', 'component', 'event']);
  * The run's structured event log (run_started, stage_completed, circuit_state_change, ...),
  * the same JSON objects the UI lists and the NDJSON export writes. Events come per batch and
  * per state change, not per line, so building one object each is fine; the cap bounds memory
- * and `seen` stays exact. The clock is injectable so tests get stable timestamps.
+ * and `seen` stays exact. Every text in an event (at any depth) is cut to TEXT_CAPS.text bytes;
+ * `cut` counts them. The clock is injectable so tests get stable timestamps.
  */
 export class EventLog {
   private readonly ring: Ring<LogEvent>;
+  private readonly texts = new TextCapper();
 
   constructor(
     cap: number,
@@ -38,27 +41,29 @@ export class EventLog {
    * whatever `fields` holds, and come first so NDJSON lines read well.
    */
   emit(level: EventLevel, component: string, event: string, fields?: Record<string, unknown>): void {
-    const entry: LogEvent = { ts: this.clock().toISOString(), level, component, event };
+    const texts = this.texts;
+    const entry: LogEvent = { ts: this.clock().toISOString(), level, component: texts.cap(component), event: texts.cap(event) };
     if (fields) {
       for (const key of Object.keys(fields)) {
         if (FIXED_KEYS.has(key)) continue;
-        // A plain assignment to "__proto__" would set the prototype instead of a field.
-        if (key === '__proto__') {
-          Object.defineProperty(entry, key, { value: fields[key], enumerable: true, writable: true, configurable: true });
-        } else {
-          entry[key] = fields[key];
-        }
+        setField(entry, key, capTexts(fields[key], texts, false));
       }
     }
     this.ring.push(entry);
   }
 
   /** Adds a piece's events: `seen` logged there, the kept ones (a `lineNo` field moved by `lineOffset`). */
-  absorb(items: readonly LogEvent[], seen: number, lineOffset: number): void {
+  absorb(items: readonly LogEvent[], seen: number, lineOffset: number, cut = 0): void {
+    this.texts.cut += cut;
     this.ring.skip(seen - items.length);
     for (const event of items) {
       this.ring.push(lineOffset !== 0 && typeof event.lineNo === 'number' ? { ...event, lineNo: event.lineNo + lineOffset } : event);
     }
+  }
+
+  /** Texts cut to the caps, over every event logged. */
+  get cut(): number {
+    return this.texts.cut;
   }
 
   get seen(): number {
@@ -77,8 +82,35 @@ export class EventLog {
   /** `seen` and `kept` describe the whole log; with a filter, `items` holds only the matching events. */
   section(filter?: EventFilter): EventsSection {
     const items = this.ring.toArray();
-    return { seen: this.ring.seen, kept: this.ring.size, items: filter ? filterEvents(items, filter) : items };
+    const cut = this.texts.cut;
+    return { seen: this.ring.seen, kept: this.ring.size, items: filter ? filterEvents(items, filter) : items, ...(cut ? { cut } : {}) };
   }
+}
+
+/** Nesting past which an event's field is not looked into: events are built by the engine, a few levels deep. */
+const MAX_FIELD_DEPTH = 8;
+
+/**
+ * `value` with every string in it cut to the text cap (plain objects and lists copied as they
+ * are walked). `recheck`: texts already cut stay as
+ * they are (imported reports). Beyond MAX_FIELD_DEPTH the value is kept as it is.
+ */
+export function capTexts(value: unknown, texts: TextCapper, recheck: boolean, depth = 0): unknown {
+  if (typeof value === 'string') return recheck ? texts.recheck(value) : texts.cap(value);
+  if (typeof value !== 'object' || value === null || depth >= MAX_FIELD_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => capTexts(item, texts, recheck, depth + 1));
+  // Typed arrays, dates and the like are no containers of text.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setField(out, key, capTexts((value as Record<string, unknown>)[key], texts, recheck, depth + 1));
+  return out;
+}
+
+/** A plain assignment to "__proto__" would set the prototype instead of a field. */
+function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** One JSON object per line, each ending in "\n"; "" for no events. */

@@ -5,3 +5,4 @@ export * from './traces.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './circuit.ts';
+export * from './text-caps.ts';

@@ -1,4 +1,5 @@
 import { Ring } from './ring.ts';
+import { TEXT_CAPS, TextCapper } from './text-caps.ts';
 import { DEFAULT_CAPS, MAX_TRACES, type Trace, type TracePolicy, type TracesSection } from './types.ts';
 
 const OFF = 0;
@@ -14,6 +15,9 @@ const FIRST = 3;
  * Lines that end in a drop or an error are worth a journey even when not sampled (they are
  * what a user investigates), but only while the cap has room: once it is full, forcing them
  * in would let a flood of failures evict every sampled journey.
+ *
+ * A kept trace holds at most TEXT_CAPS.trace bytes of text (each text at most TEXT_CAPS.text):
+ * the line first, then the steps in order while room is left; `cut` counts the texts cut.
  */
 export class TraceRecorder {
   readonly enabled: boolean;
@@ -25,6 +29,7 @@ export class TraceRecorder {
   /** For 1 in n: the remainder of the traced line numbers (1 % n, so line 1 is traced). */
   private readonly rem: number;
   private readonly ring: Ring<Trace>;
+  private readonly texts = new TextCapper();
 
   constructor(policy: TracePolicy | null, cap: number) {
     this.cap = Number.isFinite(cap) ? Math.min(MAX_TRACES, Math.max(1, Math.floor(cap))) : DEFAULT_CAPS.traces;
@@ -68,12 +73,18 @@ export class TraceRecorder {
 
   /** Keeps a finished journey, evicting the oldest past the cap. Ignored when tracing is off. */
   add(trace: Trace): void {
-    if (this.enabled) this.ring.push(trace);
+    if (this.enabled) this.ring.push(capTrace(trace, this.texts));
+  }
+
+  /** Texts cut to the caps, over every trace made. */
+  get cut(): number {
+    return this.texts.cut;
   }
 
   /** Adds a piece's traces, in file order: `seen` made there, the kept ones with line numbers moved by `lineOffset`. */
-  absorb(items: readonly Trace[], seen: number, lineOffset: number): void {
+  absorb(items: readonly Trace[], seen: number, lineOffset: number, cut = 0): void {
     if (!this.enabled) return;
+    this.texts.cut += cut;
     this.ring.skip(seen - items.length);
     for (const trace of items) this.ring.push(lineOffset === 0 ? trace : { ...trace, lineNo: trace.lineNo + lineOffset });
   }
@@ -98,6 +109,27 @@ export class TraceRecorder {
       seen: this.ring.seen,
       kept: this.ring.size,
       items: this.ring.toArray(),
+      ...(this.texts.cut ? { cut: this.texts.cut } : {}),
     };
   }
+}
+
+/**
+ * Cuts a trace's texts (in place) to the caps: the line, then each step's text and error, out
+ * of one budget per trace. `recheck` (imported traces) leaves texts already cut alone.
+ */
+export function capTrace(trace: Trace, texts: TextCapper, recheck = false): Trace {
+  let left: number = TEXT_CAPS.trace;
+  const take = (text: string): string => {
+    const max = Math.min(TEXT_CAPS.text, left);
+    const kept = recheck ? texts.recheck(text, max) : texts.keep(text, max);
+    left = Math.max(0, left - texts.bytes);
+    return kept;
+  };
+  trace.text = take(trace.text);
+  for (const step of trace.steps) {
+    if (step.text !== undefined) step.text = take(step.text);
+    if (step.error !== undefined) step.error = take(step.error);
+  }
+  return trace;
 }

@@ -50,6 +50,8 @@ export interface TracesSection {
   seen: number;
   kept: number;
   items: Trace[];
+  /** Texts (lines, step texts and errors) cut to the byte caps, over every trace made; absent when none. */
+  cut?: number;
 }
 
 export interface ProcessorErrorItem {
@@ -72,6 +74,8 @@ export interface ErrorsSection {
   byType: Record<string, number>;
   /** The most recent errors, up to the cap. */
   items: ProcessorErrorItem[];
+  /** Lines and messages cut to the byte caps, over every error counted; absent when none. */
+  cut?: number;
 }
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -92,6 +96,8 @@ export interface EventsSection {
   seen: number;
   kept: number;
   items: LogEvent[];
+  /** Texts in events cut to the byte caps, over every event logged; absent when none. */
+  cut?: number;
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';

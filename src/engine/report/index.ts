@@ -8,5 +8,5 @@ export { toPrometheus, writeExposition, escapeLabelValue, formatValue, PROMETHEU
 export * from './otlp.ts';
 export * from './ndjson.ts';
 export { toHtmlSnapshot, escapeHtml, visibleText, HTML_CSP, HTML_LIMITS } from './html.ts';
-export { parseReport, checkReport, MAX_REPORT_CHARS, MAX_DEPTH, FORBIDDEN_KEYS, IMPORT_LIMITS } from './import.ts';
+export { parseReport, readReport, reportSizeIssue, checkReport, MAX_REPORT_CHARS, MAX_REPORT_STRING_BYTES, MAX_DEPTH, FORBIDDEN_KEYS, IMPORT_LIMITS, type ImportedReport } from './import.ts';
 export { checkSchema, unsupportedKeywords, type Schema, type SchemaIssue } from './schema-check.ts';

@@ -441,9 +441,11 @@ export class RangeScanner {
       states: this.instances.map((instance) => instance.takePartial?.() ?? null),
       traces: tracesSection.items,
       tracesSeen: tracesSection.seen,
-      errors: { total: errorsSection.total, byProcessor: errorsSection.byProcessor, byType: errorsSection.byType, items: errorsSection.items },
+      tracesCut: tracesSection.cut ?? 0,
+      errors: { total: errorsSection.total, byProcessor: errorsSection.byProcessor, byType: errorsSection.byType, items: errorsSection.items, cut: errorsSection.cut ?? 0 },
       events: eventsSection.items,
       eventsSeen: eventsSection.seen,
+      eventsCut: eventsSection.cut ?? 0,
       ...(p.index ? { index: p.index.take(endOffset) } : {}),
       ...(p.failed.length ? { failedEntries: p.failed } : {}),
       ...(this.breakers.some((b) => b !== null)

@@ -56,6 +56,8 @@ export interface ScanRange {
   start: number;
   /** Exclusive; the file's size (or Infinity for a stream of unknown length) for the last range. */
   end: number;
+  /** How many ranges the file is cut into. */
+  of: number;
 }
 
 /** Per-level counts, indexed like LEVELS. */
@@ -63,6 +65,8 @@ export type LevelColumn = number[];
 
 /** Errors of a piece: exact counts, and the most recent items (capped). */
 export interface ErrorsPart {
+  /** Texts cut to the caps. */
+  cut?: number;
   total: number;
   byProcessor: Record<string, number>;
   byType: Record<string, number>;
@@ -96,6 +100,9 @@ export interface RunPiece {
   states: unknown[];
   traces: Trace[];
   tracesSeen: number;
+  /** Texts cut to the caps in the piece's traces and events. */
+  tracesCut: number;
+  eventsCut: number;
   errors: ErrorsPart;
   events: LogEvent[];
   eventsSeen: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capText, ErrorCollector, stackFrames } from '../../../src/engine/observe/errors.ts';
+import { cutMark } from '../../../src/engine/observe/text-caps.ts';
 
 class JsonParseError extends Error {
   constructor(message: string) {
@@ -71,18 +72,27 @@ describe('ErrorCollector', () => {
     expect(section.items.every((i) => i.stack === undefined && !('stack' in i))).toBe(true);
   });
 
-  it('caps the stored line text at 2,000 characters with an ellipsis', () => {
+  it('cuts the stored line and message to 4 KiB of UTF-8 each, marks the cut and counts it', () => {
     const errors = new ErrorCollector(10);
     const huge = 'x'.repeat(1_000_000);
-    const item = errors.add('p', 1, huge, new Error('e'));
-    expect(item.text).toHaveLength(2001);
-    expect(item.text.endsWith('x…')).toBe(true);
-    expect(errors.add('p', 2, 'y'.repeat(2000), new Error('e')).text).toBe('y'.repeat(2000));
+    const item = errors.add('p', 1, huge, new Error('é'.repeat(10_000)));
+    expect(item.text).toBe('x'.repeat(4096) + cutMark(1_000_000));
+    // Two bytes a character: 2,048 of them fill the 4 KiB.
+    expect(item.message).toBe('é'.repeat(2048) + cutMark(10_000));
+    expect(errors.add('p', 2, 'y'.repeat(4096), new Error('e')).text).toBe('y'.repeat(4096));
+    expect(errors.cut).toBe(2);
+    expect(errors.section().cut).toBe(2);
   });
 
-  it('never cuts a surrogate pair in half', () => {
-    const text = 'a'.repeat(1999) + '😀' + 'b';
-    expect(capText(text)).toBe('a'.repeat(1999) + '…');
+  it('leaves `cut` out of the section when nothing was cut', () => {
+    const errors = new ErrorCollector(10);
+    errors.add('p', 1, 'short', new Error('e'));
+    expect('cut' in errors.section()).toBe(false);
+  });
+
+  it('never cuts a character in half', () => {
+    const text = 'a'.repeat(4094) + '😀' + 'b';
+    expect(capText(text)).toBe('a'.repeat(4094) + cutMark(text.length));
   });
 
   it('keeps the first 5 stack frames of kept errors, without the header', () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_LIMITS, MAX_DEPTH, MAX_REPORT_CHARS, parseReport } from '../../../src/engine/report/import.ts';
+import { IMPORT_LIMITS, MAX_DEPTH, MAX_REPORT_CHARS, MAX_REPORT_STRING_BYTES, parseReport, readReport, reportSizeIssue } from '../../../src/engine/report/import.ts';
+import { cutMark } from '../../../src/engine/observe/text-caps.ts';
 import type { Report } from '../../../src/engine/report/report.ts';
 import { sampleReports } from '../../fixtures/reports.ts';
 
@@ -104,8 +105,10 @@ describe('parseReport', () => {
     expect(refused(json(series))).toMatch(/^metrics\.series\.lines_per_sec: 2,000,001 items/);
   });
 
-  it('refuses a file over the size limit before parsing it', () => {
-    expect(refused(' '.repeat(MAX_REPORT_CHARS + 1))).toBe('the file is too large (200.1 MB of text; at most 200 MB)');
+  it('refuses a file over the size limit before parsing it, saying how large it is and what is allowed', () => {
+    expect(refused(' '.repeat(MAX_REPORT_CHARS + 1))).toBe('this report is 201 MB; Linesight imports reports up to 200 MB');
+    expect(reportSizeIssue(1.07 * 1024 ** 3)).toBe('this report is 1.07 GB; Linesight imports reports up to 200 MB');
+    expect(reportSizeIssue(MAX_REPORT_CHARS)).toBeNull();
   });
 
   it('keeps hostile text as data: markup in fields is accepted as strings, never interpreted here', () => {
@@ -130,5 +133,46 @@ describe('parseReport', () => {
       breakIt(report);
       expect(refused(json(report)).split('; ')[0]).toBe(message);
     }
+  });
+});
+
+describe('texts of an imported report', () => {
+  const MiB = 1 << 20;
+
+  it('are cut to the caps a run keeps them under before anything renders them, and counted', () => {
+    const report = copy(reports.jsonErrors);
+    const huge = 'h'.repeat(20 * MiB);
+    report.run.message = huge;
+    report.errors.items[0].text = huge;
+    report.events.items[0].note = { deep: [huge] };
+    report.counters = [];
+    report.pipeline.processors[0].pattern = 'p'.repeat(MAX_REPORT_STRING_BYTES + 1000);
+    const read = readReport(json(report));
+    if (!read.ok) throw new Error(read.error);
+    const { report: imported, cut } = read.value;
+    const kept = 'h'.repeat(4096) + cutMark(20 * MiB);
+    expect(imported.run.message).toBe(kept);
+    expect(imported.errors.items[0].text).toBe(kept);
+    expect(imported.events.items[0].note).toEqual({ deep: [kept] });
+    expect((imported.pipeline.processors[0] as Record<string, unknown>).pattern).toBe('p'.repeat(MAX_REPORT_STRING_BYTES) + cutMark(MAX_REPORT_STRING_BYTES + 1000));
+    expect(cut).toBe(4);
+    // The sections count their own cuts, as a live run's do.
+    expect(imported.errors.cut).toBe((reports.jsonErrors.errors.cut ?? 0) + 1);
+    expect(imported.events.cut).toBe((reports.jsonErrors.events.cut ?? 0) + 1);
+  });
+
+  it('already cut by Linesight import unchanged', () => {
+    const report = copy(reports.jsonErrors);
+    report.errors.items[0].text = 'x'.repeat(4096) + cutMark(MiB);
+    const read = readReport(json(report));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.value.cut).toBe(0);
+    expect(read.value.report.errors.items[0].text).toBe('x'.repeat(4096) + cutMark(MiB));
+  });
+
+  it('refuse a name longer than any Linesight report holds, saying where', () => {
+    const report = copy(reports.jsonErrors);
+    report.errors.byType = { ['t'.repeat(MAX_REPORT_STRING_BYTES + 1)]: 1 };
+    expect(refused(json(report))).toBe(`errors.byType: a name of 65,537 characters, longer than any Linesight report holds (at most 65,536)`);
   });
 });
