@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { loghubAvailable } from './test/engine/processors/loghub.ts';
 
 // index.html's CSP meta binds the page only: the engine worker and the service worker follow
 // the header their own script comes with. So `vite preview` sends the same policy as a header.
@@ -60,6 +61,10 @@ export default defineConfig({
   server: { port: 5173 },
   preview: { headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   test: {
+    // Tests on the Loghub samples (never copied into the project) skip without them, and the
+    // reporter says so once at the end of the run (README: "Running the Loghub tests").
+    tags: [{ name: 'loghub', description: 'reads the Loghub samples in ../shared/data/loghub', skip: !loghubAvailable }],
+    reporters: ['default', './test/loghub-reporter.ts'],
     projects: [
       {
         extends: true,
