@@ -19,6 +19,7 @@ import {
   readStats,
   runRegion,
   statusText,
+  storedRuns,
   tempDir,
   waitForRunEnd,
   writeStreamed,
@@ -208,8 +209,9 @@ describe('a run kept in the history', () => {
     await openLog(page, bigLog);
     await runRegion(page).getByRole('heading', { name: 'big.log', exact: true }).waitFor();
     await expect.poll(async () => (await readStats(page)).total.linesIn, { timeout: 30_000 }).toBeGreaterThan(0);
-    // Two checkpoint periods and then some: what was read by then is saved.
-    await page.waitForTimeout(2_000);
+    // A checkpoint with lines in it is stored: what was read by then is saved.
+    const saved = async () => (await storedRuns(page)).find((run) => run.fileName === 'big.log')?.linesRead ?? 0;
+    await expect.poll(saved, { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await statusText(page)).toBe('Running');
     const readBeforeClose = (await readStats(page)).total.linesIn;
     await page.close();
