@@ -65,6 +65,11 @@ export default defineConfig({
     // reporter says so once at the end of the run (README: "Running the Loghub tests").
     tags: [{ name: 'loghub', description: 'reads the Loghub samples in ../shared/data/loghub', skip: !loghubAvailable }],
     reporters: ['default', './test/loghub-reporter.ts'],
+    // A budget for a machine busy with other work (CI boxes and shared ones are): a failing
+    // assertion fails at once whatever it is, only a hang waits this long.
+    testTimeout: 30_000,
+    // A test that asserts nothing cannot fail: it fails.
+    expect: { requireAssertions: true },
     projects: [
       {
         extends: true,

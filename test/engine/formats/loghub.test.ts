@@ -21,9 +21,12 @@ describe('Loghub samples against their ground truth', { tags: ['loghub'] }, () =
       expect(result.messages).toBe(result.lines);
     });
 
-    it('gives component, pid and the other header columns as the CSV has them', () => {
-      for (const [column, equal] of Object.entries(result.columns)) expect([column, equal]).toEqual([column, result.lines]);
-    });
+    // Apache's CSV has no header column the format reads besides its level and time.
+    if (Object.keys(SPECS[sample].columns).length > 0) {
+      it('gives component, pid and the other header columns as the CSV has them', () => {
+        for (const [column, equal] of Object.entries(result.columns)) expect([column, equal]).toEqual([column, result.lines]);
+      });
+    }
 
     // Samples without a level column (HPC, Linux, Mac, OpenSSH, Proxifier) have no level test.
     if (SPECS[sample].level !== undefined) {
