@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { madeLog } from '../fixtures/logs.ts';
-import { openApp, type AppSession } from './browser.ts';
+import { openApp, reloadApp, type AppSession } from './browser.ts';
 import { expectNoPageErrors, openLog, parseFigure, runRegion, statusText, tempDir, TERMINAL_STATUSES, waitForRunEnd } from './helpers.ts';
 
 let app: AppSession | undefined;
@@ -122,7 +122,7 @@ test('a custom format added in Settings survives a reload and is detected, with 
     await editor.getByRole('button', { name: 'Save format' }).click();
     await editor.getByText('Saved “Tilde service”.', { exact: false }).waitFor();
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'Settings');
     await page.getByRole('list', { name: 'Saved custom formats' }).getByText('Tilde service').waitFor();
     await showSection(page, 'Analyze');
@@ -139,7 +139,7 @@ test('a custom format added in Settings survives a reload and is detected, with 
     await page.getByLabel('Log format').selectOption({ label: 'Tilde service' });
     // Written a moment after the pick: a reload sooner than a person could make would lose it.
     await expect.poll(() => storedSetting(page, 'formatChoice')).toMatchObject({ format: 'tilde-service' });
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await expect.poll(() => page.getByLabel('Log format').inputValue()).toBe('tilde-service');
     expectNoPageErrors(app);
   } finally {

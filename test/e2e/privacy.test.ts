@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
-import { openApp, type AppSession } from './browser.ts';
+import { openApp, reloadApp, type AppSession } from './browser.ts';
 import {
   clickForDownload,
   downloadText,
@@ -102,7 +102,7 @@ describe('nothing leaves the machine', () => {
     await page.getByText('Your logs never leave this machine').waitFor();
     await serviceWorkerReady(page);
     // The returning visit: served by the service worker.
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
 
     await page.getByRole('checkbox', { name: 'Trace lines' }).check();
     await page.getByLabel('Trace policy').selectOption('all');

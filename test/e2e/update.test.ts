@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateLog } from '../../bench/generate.ts';
-import { openApp, type AppSession } from './browser.ts';
+import { gotoApp, openApp, reloadApp, type AppSession } from './browser.ts';
 import { expectNoPageErrors, openLog, readStats, runRegion, serviceWorkerReady, statusText, tempDir, waitForRunEnd, writeStreamed } from './helpers.ts';
 
 const MiB = 1 << 20;
@@ -112,10 +112,10 @@ afterEach(async () => {
 test('a new version is offered while a run is busy, not forced; after the run “Reload to update” reloads into it', async () => {
   app = await openApp({ path: null });
   const { page } = app;
-  await page.goto(proxy.url, { waitUntil: 'networkidle' });
+  await gotoApp(page, proxy.url);
   await serviceWorkerReady(page);
   // A returning visit: the service worker controls the page when the update comes.
-  await page.reload({ waitUntil: 'networkidle' });
+  await reloadApp(page);
   expect(await controllerVersion(page)).toBe('current');
 
   await page.getByRole('checkbox', { name: 'Keep output lines' }).uncheck();
