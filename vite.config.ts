@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { loghubAvailable } from './test/engine/processors/loghub.ts';
 
 // index.html's CSP meta binds the page only: the engine worker and the service worker follow
@@ -10,6 +11,10 @@ import { loghubAvailable } from './test/engine/processors/loghub.ts';
 const CONTENT_SECURITY_POLICY = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
   readFileSync(new URL('index.html', import.meta.url), 'utf8'),
 )![1];
+
+// Engine and UI files run together, one per core and at least two: Vitest's default of one less
+// than the cores would run them one at a time on a two-core machine.
+const UNIT_FILES = { sequence: { groupOrder: 0 }, maxWorkers: Math.max(2, availableParallelism()) };
 
 export default defineConfig({
   plugins: [
@@ -77,6 +82,7 @@ export default defineConfig({
           name: 'engine',
           environment: 'node',
           include: ['test/engine/**/*.test.ts', 'test/store/**/*.test.ts', 'test/worker/**/*.test.ts'],
+          ...UNIT_FILES,
         },
       },
       {
@@ -87,6 +93,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/ui/**/*.test.ts'],
           setupFiles: ['test/ui/setup.ts'],
+          ...UNIT_FILES,
         },
       },
       {
@@ -98,8 +105,11 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // One Chromium at a time: CI has two cores.
-          fileParallelism: false,
+          // After the unit files, two files at a time, each with its own Chromium, against the one
+          // build and server of the global setup: a Chromium waits on its engine worker often
+          // enough that two fill two cores better than one.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
         },
       },
     ],
