@@ -20,6 +20,10 @@ const updateSW = registerSW({
 
 mount(App, { target: document.getElementById('app')!, props: { session } });
 
+// Once the page has read what it starts with (the engine's processors and formats, the history,
+// settings and recent files), it says so on <html>: end-to-end tests wait for that, not for a quiet network.
+void Promise.all([session.ready, session.library?.ready, session.recent.ready]).then(() => document.documentElement.setAttribute('data-ready', ''));
+
 /** The File Handling API (Chromium): files opened with the installed app from the operating system. */
 interface LaunchParams {
   readonly files: readonly FileSystemFileHandle[];

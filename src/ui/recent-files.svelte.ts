@@ -116,9 +116,10 @@ export class RecentFiles {
     return null;
   }
 
+  /** Shown once stored: an entry on screen is one a reload finds again (or the problem says why not). */
   private async save(list: RecentFile[]): Promise<void> {
-    this.list = list;
     const error = await this.storage?.saveRecentFiles(list).catch((e: unknown) => errorText(e));
+    this.list = list;
     if (error) this.problem = { entry: null, message: `Recent files could not be kept: ${error}` };
   }
 }

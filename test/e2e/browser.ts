@@ -34,7 +34,7 @@ export interface AppSession {
   consoleErrors: string[];
   /** Uncaught exceptions and unhandled rejections in the page, as "Name: message". */
   pageErrors: string[];
-  /** Navigates relative to baseURL and waits for the network to settle, so late errors are caught. */
+  /** Navigates relative to baseURL and waits until the app has read what it starts with (appReady). */
   goto(path?: string): Promise<Response | null>;
   /** Closes the page, context and browser; safe to call twice. */
   close(): Promise<void>;
@@ -76,7 +76,7 @@ export async function openApp(options: OpenOptions = {}): Promise<AppSession> {
     baseURL,
     consoleErrors,
     pageErrors,
-    goto: (path = '/') => page.goto(new URL(path, baseURL).href, { waitUntil: 'networkidle' }),
+    goto: (path = '/') => gotoApp(page, new URL(path, baseURL).href),
     async close() {
       if (closed) return;
       closed = true;
@@ -94,4 +94,22 @@ export async function openApp(options: OpenOptions = {}): Promise<AppSession> {
     }
   }
   return session;
+}
+
+/** Resolves once the app has read what it starts with: src/main.ts then sets `data-ready` on <html>. */
+export async function appReady(page: Page): Promise<void> {
+  await page.locator('html[data-ready]').waitFor({ state: 'attached' });
+}
+
+/** Opens the app at `url` (relative to the context's baseURL) and waits until it is ready. */
+export async function gotoApp(page: Page, url: string): Promise<Response | null> {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  await appReady(page);
+  return response;
+}
+
+/** Reloads the app and waits until it is ready. */
+export async function reloadApp(page: Page): Promise<void> {
+  await page.reload({ waitUntil: 'load' });
+  await appReady(page);
 }

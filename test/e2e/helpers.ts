@@ -190,3 +190,23 @@ export async function showSection(page: Page, name: 'Analyze' | 'History' | 'Set
 export async function serviceWorkerReady(page: Page): Promise<void> {
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 }
+
+/** The runs kept in the app's IndexedDB, as the page reads them: file, status and lines saved by the last checkpoint. */
+export function storedRuns(page: Page): Promise<{ fileName: string; status: string; linesRead: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('linesight');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () => {
+            resolve(all.result.map(({ fileName, status, linesRead }) => ({ fileName, status, linesRead })));
+            db.close();
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { generateLog } from '../../bench/generate.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, openApp, type AppSession } from './browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, gotoApp, openApp, reloadApp, type AppSession } from './browser.ts';
 import {
   clickForDownload,
   downloadText,
@@ -19,6 +19,7 @@ import {
   readStats,
   runRegion,
   statusText,
+  storedRuns,
   tempDir,
   waitForRunEnd,
   writeStreamed,
@@ -159,7 +160,7 @@ describe('a run kept in the history', () => {
       evicted: { traces: 0, errors: 0, events: 0, metricPoints: 0 },
     });
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'History');
     const row = historyRow(page, 'mixed.log');
     expect(await readRow(row)).toEqual({ file: 'mixed.log', status: 'Completed', lines: 700, errors: badLines(700) });
@@ -208,8 +209,9 @@ describe('a run kept in the history', () => {
     await openLog(page, bigLog);
     await runRegion(page).getByRole('heading', { name: 'big.log', exact: true }).waitFor();
     await expect.poll(async () => (await readStats(page)).total.linesIn, { timeout: 30_000 }).toBeGreaterThan(0);
-    // Two checkpoint periods and then some: what was read by then is saved.
-    await page.waitForTimeout(2_000);
+    // A checkpoint with lines in it is stored: what was read by then is saved.
+    const saved = async () => (await storedRuns(page)).find((run) => run.fileName === 'big.log')?.linesRead ?? 0;
+    await expect.poll(saved, { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await statusText(page)).toBe('Running');
     const readBeforeClose = (await readStats(page)).total.linesIn;
     await page.close();
@@ -217,7 +219,7 @@ describe('a run kept in the history', () => {
     page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
-    await page.goto(app.baseURL, { waitUntil: 'networkidle' });
+    await gotoApp(page, app.baseURL);
     await showSection(page, 'History');
     const row = historyRow(page, 'big.log');
     // The closed tab's worker lets go of the run's lock as it dies; the history looks again meanwhile.
@@ -244,7 +246,7 @@ describe('a run kept in the history', () => {
     await runAndKeep(page, 'sample.log');
     const live = await readStats(page);
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await context.setOffline(true);
     try {
@@ -279,7 +281,7 @@ describe('two tabs', () => {
     const errors: string[] = [];
     for (const page of [first, second]) {
       page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
-      await page.goto('/', { waitUntil: 'networkidle' });
+      await gotoApp(page, '/');
     }
     await Promise.all([openLog(first, join(tmp.dir, 'one.log')), openLog(second, join(tmp.dir, 'two.log'))]);
     await runAndKeep(first, 'one.log');
@@ -344,7 +346,7 @@ describe('managing what is kept', () => {
     await expect.poll(() => historyRow(page, 'one.log').count()).toBe(0);
     expect(await historyRow(page, 'two.log').count()).toBe(1);
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'History');
     expect(await historyRow(page, 'one.log').count()).toBe(0);
     expect(await historyRow(page, 'two.log').count()).toBe(1);
@@ -352,7 +354,7 @@ describe('managing what is kept', () => {
     await page.getByRole('button', { name: 'Clear all runs' }).click();
     await page.getByRole('button', { name: 'Delete all runs' }).click();
     await page.getByText(/^No runs kept yet/).waitFor();
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'History');
     await page.getByText(/^No runs kept yet/).waitFor();
     expectNoPageErrors(app);
@@ -373,7 +375,7 @@ describe('managing what is kept', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved. The next run keeps this much.').waitFor();
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'Settings');
     expect(await page.getByLabel('Runs kept').inputValue()).toBe('2');
     expect(await page.getByLabel('Traces per run').inputValue()).toBe('10000');
@@ -404,7 +406,7 @@ describe('managing what is kept', () => {
     await showSection(page, 'Analyze');
     await openLog(page, full);
     await runAndKeep(page, 'full-caps.log');
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await showSection(page, 'History');
     const open = historyRow(page, 'full-caps.log').getByRole('button', { name: 'Open' });
     await open.waitFor();
@@ -450,7 +452,7 @@ describe('managing what is kept', () => {
     await page.getByRole('button', { name: 'Save pipeline', exact: true }).click();
     await page.getByText('Saved as “json by level”.', { exact: false }).waitFor();
 
-    await page.reload({ waitUntil: 'networkidle' });
+    await reloadApp(page);
     await page.getByText('Applied: Default').waitFor();
     const picker = page.getByRole('combobox', { name: 'Saved pipeline', exact: true });
     await picker.selectOption({ label: 'json by level' });

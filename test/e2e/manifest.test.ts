@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, inject, test } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, gotoApp, reloadApp } from './browser.ts';
 import { serviceWorkerReady } from './helpers.ts';
 
 interface Icon {
@@ -58,7 +58,7 @@ test('the manifest has the members, icons and file handlers an installed app nee
   profile = await mkdtemp(join(tmpdir(), 'linesight-e2e-profile-'));
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, baseURL });
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(baseURL, { waitUntil: 'networkidle' });
+  await gotoApp(page, baseURL);
 
   const href = await page.locator('link[rel="manifest"]').getAttribute('href');
   expect(href, 'index.html links a manifest').toBeTruthy();
@@ -117,7 +117,7 @@ test('the manifest has the members, icons and file handlers an installed app nee
 
   // Installability, once the service worker is active (Chromium asks nothing more of it nowadays).
   await serviceWorkerReady(page);
-  await page.reload({ waitUntil: 'networkidle' });
+  await reloadApp(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
   expect(installabilityErrors).toEqual([]);
 });

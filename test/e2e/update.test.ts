@@ -1,10 +1,11 @@
 /**
  * Issue 7: a new version of the app is offered, never forced in the middle of a run. A new
  * deploy is what the browser sees when /sw.js changes: here a small proxy in front of the
- * preview server adds a line to it on demand (Playwright cannot route the browser's own update
- * check of a service worker script, and a second build would be slow). The new worker installs
- * and waits; the app says "A new version of Linesight is ready." with "Reload to update",
- * disabled while a run is busy; once the run is over, the click reloads into the new version.
+ * preview server adds to it an answer naming its version, "current" and once deployed "next"
+ * (Playwright cannot route the browser's own update check of a service worker script, and a
+ * second build would be slow). The new worker installs and waits; the app says "A new version
+ * of Linesight is ready." with "Reload to update", disabled while a run is busy; once the run is
+ * over, the click reloads into the new version.
  */
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,15 +13,15 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateLog } from '../../bench/generate.ts';
-import { openApp, type AppSession } from './browser.ts';
+import { gotoApp, openApp, reloadApp, type AppSession } from './browser.ts';
 import { expectNoPageErrors, openLog, readStats, runRegion, serviceWorkerReady, statusText, tempDir, waitForRunEnd, writeStreamed } from './helpers.ts';
 
 const MiB = 1 << 20;
 
-/** What the next version adds to sw.js: an answer that tells which version controls the page. */
-const NEXT_VERSION = `
+/** What the proxy adds to sw.js: an answer that tells which version controls the page. */
+const versionAnswer = (version: 'current' | 'next') => `
 self.addEventListener('message', (event) => {
-  if (event.data === 'version?') event.ports[0].postMessage('next');
+  if (event.data === 'version?') event.ports[0].postMessage('${version}');
 });
 `;
 
@@ -34,7 +35,7 @@ interface Proxy {
 async function startProxy(upstream: URL): Promise<Proxy> {
   let deployed = false;
   const server: Server = createServer((incoming, outgoing) => {
-    const tamper = deployed && incoming.url?.split('?')[0] === '/sw.js';
+    const tamper = incoming.url?.split('?')[0] === '/sw.js';
     const headers: IncomingHttpHeaders = { ...incoming.headers, host: upstream.host };
     // The script is appended to as text: ask for it uncompressed and whole (no 304).
     if (tamper) for (const name of ['accept-encoding', 'if-none-match', 'if-modified-since']) delete headers[name];
@@ -47,7 +48,7 @@ async function startProxy(upstream: URL): Promise<Proxy> {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        const body = Buffer.concat([...chunks, Buffer.from(NEXT_VERSION)]);
+        const body = Buffer.concat([...chunks, Buffer.from(versionAnswer(deployed ? 'next' : 'current'))]);
         const { etag: _etag, 'last-modified': _modified, ...rest } = response.headers;
         outgoing.writeHead(response.statusCode!, { ...rest, 'content-length': body.length });
         outgoing.end(body);
@@ -65,7 +66,7 @@ async function startProxy(upstream: URL): Promise<Proxy> {
   };
 }
 
-/** 'next' once the next version controls the page; 'current' when the controller does not answer. */
+/** The version of the service worker that controls the page, as it answers itself. */
 function controllerVersion(page: Page): Promise<string> {
   return page.evaluate(
     () =>
@@ -73,7 +74,6 @@ function controllerVersion(page: Page): Promise<string> {
         const channel = new MessageChannel();
         channel.port1.onmessage = (event) => resolve(event.data);
         navigator.serviceWorker.controller!.postMessage('version?', [channel.port2]);
-        setTimeout(() => resolve('current'), 500);
       }),
   );
 }
@@ -112,10 +112,10 @@ afterEach(async () => {
 test('a new version is offered while a run is busy, not forced; after the run “Reload to update” reloads into it', async () => {
   app = await openApp({ path: null });
   const { page } = app;
-  await page.goto(proxy.url, { waitUntil: 'networkidle' });
+  await gotoApp(page, proxy.url);
   await serviceWorkerReady(page);
   // A returning visit: the service worker controls the page when the update comes.
-  await page.reload({ waitUntil: 'networkidle' });
+  await reloadApp(page);
   expect(await controllerVersion(page)).toBe('current');
 
   await page.getByRole('checkbox', { name: 'Keep output lines' }).uncheck();

@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import App from '../../src/ui/App.svelte';
 import { Session } from '../../src/ui/session.svelte.ts';
@@ -13,12 +14,11 @@ async function setup() {
   return { ...fake, session };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const tab = (name: string) => screen.getByRole('tab', { name });
 
 describe('App', () => {
   it('offers tracing with the run options: policy, N and traces kept appear once "Trace lines" is checked', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     const options = screen.getByRole('group', { name: 'Run options' });
     expect(within(options).getByLabelText('Keep output lines')).toBeTruthy();
     const trace = within(options).getByLabelText('Trace lines') as HTMLInputElement;
@@ -38,14 +38,14 @@ describe('App', () => {
     await fireEvent.input(screen.getByLabelText('Traces kept'), { target: { value: '5000' } });
 
     void session.open(new File(['x\n'], 'app.log'));
-    await settle();
+    await started(0);
     expect(runs[0].start).toMatchObject({ trace: { mode: 'first', n: 250 }, traceCap: 5000 });
 
     await fireEvent.change(policy, { target: { value: 'all' } });
     expect(screen.queryByLabelText('N')).toBeNull();
     await fireEvent.click(trace);
     void session.open(new File(['x\n'], 'again.log'));
-    await settle();
+    await started(1);
     expect(runs[1].start).toMatchObject({ trace: null });
     runs[1].finish();
   });
@@ -70,7 +70,7 @@ describe('App', () => {
     const session = new Session({ ...fake.engine, outputStorage: async () => 'disk' as const });
     await session.ready;
     render(App, { session });
-    await settle();
+    await tick();
     expect(session.fileStorage).toBe('disk');
     expect(screen.queryByText(/keeps Linesight’s files in memory/)).toBeNull();
   });
@@ -105,11 +105,11 @@ describe('App', () => {
   });
 
   it('keeps the contract stats table on the Stats tab while a run is live, and the graph on Graph', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     void session.open(new File(['x\n'], 'app.log'));
-    await settle();
+    await started(0);
     runs[0].push(snapshot({ runId: runs[0].start.runId }));
-    await settle();
+    await tick();
     expect(screen.getByRole('table', { name: 'Processor stats' })).toBeTruthy();
     expect(screen.getByRole('region', { name: 'Run' })).toBeTruthy();
 
@@ -122,10 +122,10 @@ describe('App', () => {
   });
 
   it('shows an error count in the header that opens the Errors tab', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     expect(screen.queryByRole('button', { name: /errors?$/ })).toBeNull();
     void session.open(new File(['x\n'], 'app.log'));
-    await settle();
+    await started(0);
     runs[0].push(
       snapshot({
         runId: runs[0].start.runId,
@@ -133,7 +133,7 @@ describe('App', () => {
         totals: { linesIn: 20, linesOut: 8, dropped: 0, errors: 12 },
       }),
     );
-    await settle();
+    await tick();
     const summary = screen.getByRole('button', { name: '12 errors' });
     // The stats row says why lines go around the processor.
     expect(screen.getByText('circuit open')).toBeTruthy();

@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RETENTION, validateRetention, type RetentionSettings } from '../../src/store/index.ts';
 import SettingsPanel from '../../src/ui/SettingsPanel.svelte';
+import { until } from './until.ts';
 
 const MB = 1024 * 1024;
 const field = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
@@ -54,7 +55,7 @@ describe('SettingsPanel', () => {
     expect(screen.getByRole('status').textContent?.trim()).toBe('Not saved yet.');
     await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(onsave).toHaveBeenCalledExactlyOnceWith({ ...DEFAULT_RETENTION, runsKept: 10, tracesPerRun: 10_000, storageBudgetBytes: 50 * MB });
-    await vi.waitFor(() => expect(screen.getByRole('status').textContent?.trim()).toBe('Saved. The next run keeps this much.'));
+    await until(() => expect(screen.getByRole('status').textContent?.trim()).toBe('Saved. The next run keeps this much.'));
   });
 
   it('shows a refusal of the store, and restores the defaults on request', async () => {
@@ -62,7 +63,7 @@ describe('SettingsPanel', () => {
     render(SettingsPanel, { settings: { ...DEFAULT_RETENTION, runsKept: 3 }, onsave });
     expect(field('Runs kept').value).toBe('3');
     await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
-    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toContain('UnknownError: disk'));
+    await until(() => expect(screen.getByRole('alert').textContent).toContain('UnknownError: disk'));
     await fireEvent.click(screen.getByRole('button', { name: 'Restore defaults' }));
     expect(field('Runs kept').value).toBe('50');
   });

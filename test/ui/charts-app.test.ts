@@ -1,5 +1,6 @@
 /** The Charts and Alerts tabs and the header badges, wired to the Session as the app runs them. */
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src/ui/App.svelte';
 import { RunCharts } from '../../src/ui/charts.svelte.ts';
@@ -9,13 +10,13 @@ import { chartsCreated } from '../../src/ui/UPlot.svelte';
 import type { AlertView, NamedPoint, Report, TimelineColumns } from '../../src/worker/client.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { snapshot } from './fixtures.ts';
+import { until } from './until.ts';
 import { FakeResizeObserver, FakeUPlot } from './uplot-mock.ts';
 
 vi.mock('uplot', () => import('./uplot-mock.ts'));
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const point = (series: string, t: number, value: number): NamedPoint => ({ series, t, count: 1, sum: value, min: value, max: value });
-const tick = (t: number): NamedPoint[] => [
+const pointsAt = (t: number): NamedPoint[] => [
   point('lines_per_sec', t, 1000 * t),
   point('bytes_per_sec', t, 100_000 * t),
   point('p95_us:level', t, 2),
@@ -50,17 +51,17 @@ async function setup() {
   await session.ready;
   render(App, { session });
   void session.open(new File(['x\n'], 'app.log'));
-  await settle();
+  await fake.started(0);
   const run = fake.runs[0];
   run.push(
     snapshot({
-      points: tick(1),
+      points: pointsAt(1),
       timeline,
       health: { status: 'DEGRADED', reasons: ["errors in 'errors': 5% of lines (threshold 1%)"], bottleneck: { processor: 'errors', linesPerSec: 4_000_000 }, recentThroughputLps: 6_000 },
       alerts: [firing],
     }),
   );
-  await settle();
+  await tick();
   return { ...fake, session, run };
 }
 
@@ -94,41 +95,41 @@ describe('charts, health and alerts in the app', () => {
   it('feeds live points to the charts with setData, never rebuilding them', async () => {
     const { session, run } = await setup();
     session.show('charts');
-    await settle();
+    await tick();
     await chartsCreated();
     const throughput = chartNamed('Throughput over the run: lines per second and MB per second')!;
-    run.push(snapshot({ points: tick(2), timeline }));
-    await settle();
+    run.push(snapshot({ points: pointsAt(2), timeline }));
+    await tick();
     expect(throughput.setData).toHaveBeenCalledTimes(1);
     expect(Array.from((throughput.data as Float64Array[])[1])).toEqual([1000, 2000]);
     // A snapshot with no new point and the same timeline changes nothing.
     run.push(snapshot({ points: [], timeline: { ...timeline, starts: timeline.starts.slice() } }));
-    await settle();
+    await tick();
     expect(throughput.setData).toHaveBeenCalledTimes(1);
     expect(chartNamed('Lines per level per 1 min of log time')!.setData).not.toHaveBeenCalled();
     expect(FakeUPlot.instances).toHaveLength(4);
   });
 
   it('a click on a bar filters Journeys and Errors to that minute; a new run clears the filter and the charts', async () => {
-    const { session } = await setup();
+    const { session, started } = await setup();
     session.show('charts');
-    await settle();
+    await tick();
     await chartsCreated();
     chartNamed('Lines per level per 1 min of log time')!.clickAt(T0 + 90);
-    await settle();
+    await tick();
     expect(session.timeFilter).toEqual({ startMs: (T0 + 60) * 1000, endMs: (T0 + 120) * 1000 });
     expect(screen.getByText('Log time 2026-01-01 11:01:00 – 11:02:00 UTC')).toBeTruthy();
 
     await fireEvent.click(screen.getByRole('tab', { name: 'Errors' }));
     expect(within(screen.getByRole('tabpanel', { name: 'Errors' })).queryByRole('button', { name: 'Remove time filter' })).toBeNull(); // no errors fetched yet
     session.observations = { traces: { enabled: false, policy: null, seen: 0, kept: 0, items: [] }, errors: { total: 1, byProcessor: { errors: 1 }, byType: { E: 1 }, items: [{ processor: 'errors', lineNo: 1, text: 'x', type: 'E', message: 'm' }] }, events: { seen: 0, kept: 0, items: [] } };
-    await settle();
+    await tick();
     await fireEvent.click(screen.getByRole('button', { name: 'Remove time filter' }));
     expect(session.timeFilter).toBeNull();
 
     session.timeFilter = { startMs: 0, endMs: 1 };
     void session.open(new File(['y\n'], 'next.log'));
-    await settle();
+    await started(1);
     expect(session.timeFilter).toBeNull();
     expect(session.charts.throughput[0].length).toBe(0);
     expect(session.alerts.list).toEqual([]);
@@ -141,9 +142,9 @@ describe('charts, health and alerts in the app', () => {
     live.alerts = [acknowledged];
     const card = screen.getByRole('article', { name: 'Processor error rate above 1% (errors)' });
     await fireEvent.click(within(card).getByRole('button', { name: 'Acknowledge' }));
-    await settle();
     expect(engine.alertAction).toHaveBeenCalledWith('processor-error-rate:errors', 'acknowledge', undefined);
-    expect(within(screen.getByRole('article', { name: /errors/ })).getByText('acknowledged', { selector: '.badge' })).toBeTruthy();
+    // Shown once the engine answers.
+    await until(() => expect(within(screen.getByRole('article', { name: /errors/ })).getByText('acknowledged', { selector: '.badge' })).toBeTruthy());
     expect(screen.queryByRole('button', { name: /alerts? firing/ })).toBeNull();
   });
 
@@ -155,7 +156,7 @@ describe('charts, health and alerts in the app', () => {
       timeline: { bucketMs: 60_000, buckets: [] },
     };
     run.finish('completed', { lines: 1, bytes: 1 }, report);
-    await settle();
+    await until(() => expect(session.result).not.toBeNull());
     expect(Array.from(session.charts.throughput[1])).toEqual([10]);
     live.alerts = [acknowledged];
     expect(await session.alerts.act(firing.id, 'acknowledge')).toBe(true);
@@ -164,9 +165,9 @@ describe('charts, health and alerts in the app', () => {
 
   it('draws a stored run’s charts from its final snapshot, leaving the live charts alone', async () => {
     const live = new RunCharts();
-    live.add(tick(1));
+    live.add(pointsAt(1));
     // A stored run's snapshot carries every point, grouped by series.
-    const points = [...tick(1), ...tick(2)].sort((a, b) => a.series.localeCompare(b.series));
+    const points = [...pointsAt(1), ...pointsAt(2)].sort((a, b) => a.series.localeCompare(b.series));
     const stored = snapshot({ points, timeline });
     render(ChartsView, { charts: live, snapshot: stored, stored, filter: null, onfilter: () => {} });
     await chartsCreated();

@@ -29,6 +29,7 @@ import { reportOf } from '../fixtures/reports.ts';
 import { created, snapshot } from '../store/helpers.ts';
 import { captureDownloads } from './downloads.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { until } from './until.ts';
 
 const BRACES: CustomFormatSpec = {
   id: 'braces',
@@ -73,7 +74,7 @@ describe('the custom format editor', () => {
     expect(within(preview()).getByText(/Paste sample lines/)).toBeTruthy();
 
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow\nnot a line of it\n<yesterday> {E} odd');
-    await vi.waitFor(() => expect(within(preview()).getByText(/2 of 3 sample lines match\./)).toBeTruthy());
+    await until(() => expect(within(preview()).getByText(/2 of 3 sample lines match\./)).toBeTruthy());
     const items = within(preview()).getAllByRole('listitem');
     expect(items).toHaveLength(3);
     const fields = (item: HTMLElement) => [...item.querySelectorAll('dl div')].map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]);
@@ -86,7 +87,7 @@ describe('the custom format editor', () => {
     expect(within(items[2]).getByText('timestamp "yesterday" does not fit the layout "yyyy/MM/dd HH:mm:ss"')).toBeTruthy();
     // The layout changes, the preview follows.
     await type('Timestamp layout', 'auto');
-    await vi.waitFor(() => expect(within(preview()).getByText('timestamp "yesterday" does not fit the layout "auto"')).toBeTruthy());
+    await until(() => expect(within(preview()).getByText('timestamp "yesterday" does not fit the layout "auto"')).toBeTruthy());
     expect(fields(within(preview()).getAllByRole('listitem')[0])[0]).toEqual(['timestamp', '2024-03-14T08:00:00.000Z']);
   });
 
@@ -95,9 +96,9 @@ describe('the custom format editor', () => {
     await type('Name', 'Mine');
     await type('Pattern', '^(?<timestamp>\\S+ \\S+) (?<level>[A-Z]+) (?<message>.*)');
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow');
-    await vi.waitFor(() => expect(within(preview()).getByText(/Detection picks plain text on these lines, not this format \(0%\)\./)).toBeTruthy());
+    await until(() => expect(within(preview()).getByText(/Detection picks plain text on these lines, not this format \(0%\)\./)).toBeTruthy());
     await type('Sample lines', '2024-03-14 08:00:00,001 INFO [main] a.B: hi');
-    await vi.waitFor(() => expect(within(preview()).getByText(/Detection picks this format on these lines \(100%\)\./)).toBeTruthy());
+    await until(() => expect(within(preview()).getByText(/Detection picks this format on these lines \(100%\)\./)).toBeTruthy());
   });
 
   it('shows what is wrong, with the key and the reason, and saves nothing until it is right', async () => {
@@ -113,7 +114,7 @@ describe('the custom format editor', () => {
     expect(within(problems).getByText('id: "syslog" is a built-in format; choose another id')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
     // ... and as an alert once Save was pressed.
-    const refused = await vi.waitFor(() => screen.getByRole('alert', { name: 'Problems with this format' }));
+    const refused = await until(() => screen.getByRole('alert', { name: 'Problems with this format' }));
     expect(within(refused).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
       expect.stringMatching(/^id: "syslog" is a built-in format/),
       expect.stringMatching(/^pattern: invalid regular expression/),
@@ -141,13 +142,13 @@ describe('the custom format editor', () => {
     await type('Timestamp layout', 'yyyy/MM/dd HH:mm:ss');
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow\n');
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
-    await vi.waitFor(() => expect(saved).toHaveLength(1));
+    await until(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toEqual({ spec: { ...BRACES, sample: '<2024/03/14 08:00:00> {W} disk slow' }, replacing: undefined });
     expect(screen.getByText('Saved “Braces”. Detection tries it from the next file on.')).toBeTruthy();
 
     await type('Id', 'braces2');
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
-    await vi.waitFor(() => expect(saved).toHaveLength(2));
+    await until(() => expect(saved).toHaveLength(2));
     expect(saved[1]).toMatchObject({ spec: { id: 'braces2' }, replacing: 'braces' });
   });
 
@@ -196,7 +197,7 @@ describe('the custom format editor', () => {
       expect(within(preview()).getByText(/Fix the problems above/)).toBeTruthy();
 
       await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
-      const refused = await vi.waitFor(() => screen.getByRole('alert', { name: 'Problems with this format' }));
+      const refused = await until(() => screen.getByRole('alert', { name: 'Problems with this format' }));
       expect(within(refused).getByText(`pattern: ${TOO_SLOW}`)).toBeTruthy();
       expect(onsave).not.toHaveBeenCalled();
 
@@ -207,7 +208,7 @@ describe('the custom format editor', () => {
       expect(screen.queryByRole('alert', { name: 'Problems with this format' })).toBeNull();
       expect(signals.map((s) => s.aborted)).toEqual([true, false]);
       await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
-      await vi.waitFor(() => expect(onsave).toHaveBeenCalledTimes(1));
+      await until(() => expect(onsave).toHaveBeenCalledTimes(1));
     } finally {
       vi.useRealTimers();
     }
@@ -217,13 +218,13 @@ describe('the custom format editor', () => {
     panel();
     await fireEvent.input(screen.getByLabelText('Format JSON'), { target: { value: JSON.stringify(BRACES) } });
     await fireEvent.click(screen.getByRole('button', { name: 'Use this JSON' }));
-    await vi.waitFor(() => expect((screen.getByLabelText('Pattern') as HTMLTextAreaElement).value).toBe(BRACES.pattern));
+    await until(() => expect((screen.getByLabelText('Pattern') as HTMLTextAreaElement).value).toBe(BRACES.pattern));
     expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('Braces');
     expect(screen.getByText(/Loaded into the editor/)).toBeTruthy();
 
     await fireEvent.input(screen.getByLabelText('Format JSON'), { target: { value: '{"hello": 1}' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Use this JSON' }));
-    await vi.waitFor(() => expect(screen.getByText(/^Nothing imported: not a custom format/)).toBeTruthy());
+    await until(() => expect(screen.getByText(/^Nothing imported: not a custom format/)).toBeTruthy());
   });
 });
 
@@ -247,7 +248,7 @@ describe('custom formats in the app', () => {
     const session = new Session(engine, library);
     sessions.push(session);
     await Promise.all([session.ready, library.ready]);
-    await vi.waitFor(() => expect(session.formats).toHaveLength(BUILT_IN.length));
+    await until(() => expect(session.formats).toHaveLength(BUILT_IN.length));
     return { ...fake, session, library };
   }
 
@@ -260,7 +261,7 @@ describe('custom formats in the app', () => {
     await type('Name', 'Braces');
     await type('Pattern', BRACES.pattern);
     await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));
-    await vi.waitFor(() => expect(screen.getByRole('list', { name: 'Saved custom formats' })).toBeTruthy());
+    await until(() => expect(screen.getByRole('list', { name: 'Saved custom formats' })).toBeTruthy());
 
     await fireEvent.click(screen.getByRole('button', { name: 'Analyze' }));
     const select = screen.getByLabelText('Log format') as HTMLSelectElement;
@@ -268,14 +269,14 @@ describe('custom formats in the app', () => {
     expect([...(custom?.querySelectorAll('option') ?? [])].map((o) => [o.value, o.textContent])).toEqual([['braces', 'Braces']]);
 
     void session.open(new File(['<2024/03/14 08:00:00> {W} x\n'], 'a.log'));
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     expect(runs[0].start.customFormats).toEqual([{ id: 'braces', name: 'Braces', pattern: BRACES.pattern }]);
     expect(runs[0].start.format).toBeUndefined();
     runs[0].finish();
 
     await fireEvent.change(select, { target: { value: 'braces' } });
     void session.open(new File(['x\n'], 'b.log'));
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].start.format).toBe('braces');
     runs[1].finish();
   });
@@ -285,27 +286,27 @@ describe('custom formats in the app', () => {
     expect(await first.session.saveCustomFormat(BRACES)).toEqual([]);
     const options = render(RunOptions, { session: first.session });
     await fireEvent.change(screen.getByLabelText('Log format'), { target: { value: 'braces' } });
-    await vi.waitFor(() => expect(first.library.formatChoice.format).toBe('braces'));
+    await until(() => expect(first.library.formatChoice.format).toBe('braces'));
     options.unmount();
 
     const second = await visit();
     expect(second.library.customFormats).toEqual([BRACES]);
-    await vi.waitFor(() => expect(second.session.formatChoice).toBe('braces'));
+    await until(() => expect(second.session.formatChoice).toBe('braces'));
     const reloaded = render(RunOptions, { session: second.session });
     expect((screen.getByLabelText('Log format') as HTMLSelectElement).value).toBe('braces');
 
     // A built-in choice is remembered the same way.
     await fireEvent.change(screen.getByLabelText('Log format'), { target: { value: 'log4j' } });
-    await vi.waitFor(() => expect(second.library.formatChoice.format).toBe('log4j'));
+    await until(() => expect(second.library.formatChoice.format).toBe('log4j'));
     reloaded.unmount();
     const third = await visit();
-    await vi.waitFor(() => expect(third.session.formatChoice).toBe('log4j'));
+    await until(() => expect(third.session.formatChoice).toBe('log4j'));
 
     // Deleting the chosen custom format brings detection back, now and after a reload.
     third.session.formatChoice = 'braces';
     await third.session.deleteCustomFormat('braces');
     expect(third.session.formatChoice).toBe('auto');
-    await vi.waitFor(() => expect(third.library.formatChoice.format).toBe('auto'));
+    await until(() => expect(third.library.formatChoice.format).toBe('auto'));
     const fourth = await visit();
     expect(fourth.library.customFormats).toEqual([]);
     expect(fourth.session.formatChoice).toBe('auto');
@@ -314,9 +315,9 @@ describe('custom formats in the app', () => {
   it('the Time zone choice survives a reload too', async () => {
     const first = await visit();
     first.session.timeZone = -210;
-    await vi.waitFor(() => expect(first.library.formatChoice).toEqual({ format: 'auto', timeZoneOffsetMinutes: -210 }));
+    await until(() => expect(first.library.formatChoice).toEqual({ format: 'auto', timeZoneOffsetMinutes: -210 }));
     const second = await visit();
-    await vi.waitFor(() => expect(second.session.timeZone).toBe(-210));
+    await until(() => expect(second.session.timeZone).toBe(-210));
     render(RunOptions, { session: second.session });
     expect((screen.getByLabelText('Time zone') as HTMLSelectElement).selectedOptions[0].textContent).toMatch(/^UTC-03:30/);
   });
@@ -350,8 +351,7 @@ describe('custom formats in the app', () => {
     db.close();
     const { session, library } = await visit();
     expect(library.formatChoice.format).toBe('gone');
-    // Give the restore its turn: it must decide for detection.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The restore is part of session.ready, which visit() waited for: it decided for detection.
     expect(session.formatChoice).toBe('auto');
   });
 });
@@ -367,7 +367,7 @@ describe('the format line of a run from the history or a report file', () => {
     await session.ready;
     render(App, { session });
     expect(await session.importReport(new File([JSON.stringify(report)], 'report.json'))).toBe(true);
-    const bar = await vi.waitFor(() => screen.getByRole('region', { name: 'Imported report' }));
+    const bar = await until(() => screen.getByRole('region', { name: 'Imported report' }));
     expect(within(bar).getByText('Format: Braces (detected, 75%); 1 line did not fit')).toBeTruthy();
   });
 
@@ -379,7 +379,7 @@ describe('the format line of a run from the history or a report file', () => {
     await session.ready;
     render(App, { session });
     expect(await session.importReport(new File([JSON.stringify(older)], 'older.json'))).toBe(true);
-    const bar = await vi.waitFor(() => screen.getByRole('region', { name: 'Imported report' }));
+    const bar = await until(() => screen.getByRole('region', { name: 'Imported report' }));
     expect(within(bar).queryByText(/^Format:/)).toBeNull();
   });
 

@@ -3,6 +3,7 @@
  * "Import report": a fake engine whose run finishes with a real report, and what a person clicks.
  */
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src/ui/App.svelte';
 import { Session } from '../../src/ui/session.svelte.ts';
@@ -10,8 +11,8 @@ import type { Report } from '../../src/worker/client.ts';
 import { HOSTILE_LINES, reportOf, ROUTED } from '../fixtures/reports.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { captureDownloads, type Download } from './downloads.ts';
+import { until } from './until.ts';
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 let report: Report;
 beforeAll(async () => {
@@ -54,13 +55,14 @@ describe('more exports and Import report', () => {
   });
 
   it('downloads metrics, traces and an HTML snapshot of the finished live run', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     const group = () => screen.getByRole('group', { name: 'More exports' });
-    void session.open(new File(['x\n'], 'app.log'));
-    await settle();
+    const done = session.open(new File(['x\n'], 'app.log'));
+    await started(0);
     expect((within(group()).getByRole('button', { name: 'Export metrics (Prometheus)' }) as HTMLButtonElement).disabled).toBe(true);
     runs[0].finish('completed', null, report);
-    await settle();
+    await done;
+    await tick();
 
     await fireEvent.click(within(group()).getByRole('button', { name: 'Export metrics (Prometheus)' }));
     await fireEvent.click(within(group()).getByRole('button', { name: 'Export traces (OTLP JSON)' }));
@@ -90,7 +92,7 @@ describe('more exports and Import report', () => {
   it('shows an imported report read-only with the same dashboard, exports from it, and goes back to the live view', async () => {
     const { session } = await setup();
     await fireEvent.change(screen.getByLabelText('Import report'), { target: { files: [jsonFile(JSON.stringify(report))] } });
-    await vi.waitFor(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
+    await until(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
     expect(session.stored?.imported).toBe(true);
     const bar = screen.getByRole('region', { name: 'Imported report' });
     expect(within(bar).getByRole('heading', { name: 'app.log' })).toBeTruthy();
@@ -111,7 +113,7 @@ describe('more exports and Import report', () => {
     const { session } = await setup();
     const hostile = { schema: 'linesight.report/v1', run: { id: HOSTILE_LINES[0], file: { name: HOSTILE_LINES[1], size: 1 } } };
     await fireEvent.change(screen.getByLabelText('Import report'), { target: { files: [jsonFile(JSON.stringify(hostile), 'evil.json')] } });
-    const alert = await vi.waitFor(() => screen.getByRole('alert'));
+    const alert = await until(() => screen.getByRole('alert'));
     expect(alert.textContent).toContain('evil.json cannot be imported:');
     expect(session.stored).toBeNull();
     expect(screen.queryByText(/read-only/)).toBeNull();
@@ -119,7 +121,7 @@ describe('more exports and Import report', () => {
     expect(document.querySelector('script, img[src="x"], [onerror], [onload]')).toBeNull();
 
     await fireEvent.change(screen.getByLabelText('Import report'), { target: { files: [jsonFile('{"schema": "linesight.report/v1",', 'cut.json')] } });
-    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/cut\.json cannot be imported: not valid JSON/));
+    await until(() => expect(screen.getByRole('alert').textContent).toMatch(/cut\.json cannot be imported: not valid JSON/));
     expect(session.stored).toBeNull();
   });
 

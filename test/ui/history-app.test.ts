@@ -4,6 +4,7 @@
  */
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { IDBFactory } from 'fake-indexeddb';
+import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkpointRun, DB_NAME, DB_VERSION, openLinesightDB, type LinesightDatabase } from '../../src/store/index.ts';
 import App from '../../src/ui/App.svelte';
@@ -13,8 +14,7 @@ import { created, error, range, snapshot } from '../store/helpers.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { captureDownloads, type Download } from './downloads.ts';
 import { reportOf } from '../fixtures/reports.ts';
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+import { until } from './until.ts';
 
 /** A run from an earlier visit whose tab closed after a checkpoint of 10,000 lines and 12 errors. */
 async function seed(db: LinesightDatabase): Promise<void> {
@@ -68,7 +68,7 @@ describe('the app with its history', () => {
     const { session } = await setup();
     await fireEvent.click(section('History'));
     await fireEvent.click(within(screen.getByRole('row', { name: /past\.log/ })).getByRole('button', { name: 'Open' }));
-    await vi.waitFor(() => expect(screen.getByRole('region', { name: 'Stored run' })).toBeTruthy());
+    await until(() => expect(screen.getByRole('region', { name: 'Stored run' })).toBeTruthy());
 
     const bar = screen.getByRole('region', { name: 'Stored run' });
     expect(within(bar).getByText('Stored run · read-only')).toBeTruthy();
@@ -84,7 +84,7 @@ describe('the app with its history', () => {
     expect([...parse.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)).toEqual(['10,000', '9,000', '0', '1,000', '12.5']);
     // Stats first, from the run's own record; then its lists. (How fast: bench/stored-run-browser.ts.)
     expect(session.stored!.firstMs).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(session.stored?.report).not.toBeNull());
+    await until(() => expect(session.stored?.report).not.toBeNull());
 
     await fireEvent.click(screen.getByRole('tab', { name: 'Errors' }));
     expect(screen.getByRole('tabpanel', { name: 'Errors' }).textContent).toContain('Unexpected token at 11');
@@ -111,7 +111,7 @@ describe('the app with its history', () => {
       return read(id);
     });
     const opening = session.openStored('past');
-    await vi.waitFor(() => expect(screen.getByRole('region', { name: 'Stored run' })).toBeTruthy());
+    await until(() => expect(screen.getByRole('region', { name: 'Stored run' })).toBeTruthy());
     expect(screen.getByRole('table', { name: 'Processor stats' })).toBeTruthy();
     const bar = screen.getByRole('region', { name: 'Stored run' });
     expect((within(bar).getByRole('button', { name: 'Export report' }) as HTMLButtonElement).disabled).toBe(true);
@@ -119,12 +119,12 @@ describe('the app with its history', () => {
     expect(screen.getByText('Reading this run’s journeys, errors and events from this device…')).toBeTruthy();
     release();
     await opening;
-    await vi.waitFor(() => expect(screen.getByRole('region', { name: 'Journeys' })).toBeTruthy());
+    await until(() => expect(screen.getByRole('region', { name: 'Journeys' })).toBeTruthy());
     expect((within(bar).getByRole('button', { name: 'Export report' }) as HTMLButtonElement).disabled).toBe(false);
 
     // Back to the live view before the lists are read: they must not bring the stored run back.
     const again = session.openStored('past');
-    await vi.waitFor(() => expect(session.stored).not.toBeNull());
+    await until(() => expect(session.stored).not.toBeNull());
     session.backToLive();
     release();
     await again;
@@ -142,7 +142,7 @@ describe('the app with its history', () => {
       return read(id);
     });
     const opening = session.openStored('past');
-    await vi.waitFor(() => expect(session.stored).not.toBeNull());
+    await until(() => expect(session.stored).not.toBeNull());
     expect(session.timeFilter).toBeNull();
     // Picked on the stored run while its lists are read: they are of the same run, it stays.
     session.timeFilter = filter;
@@ -161,22 +161,22 @@ describe('the app with its history', () => {
   });
 
   it('starts a new file in the live view, with the retention settings in force, and tells storage trouble plainly', async () => {
-    const { session, runs, library } = await setup();
+    const { session, runs, library, started } = await setup();
     await session.openStored('past');
     expect(session.stored).not.toBeNull();
 
     void session.open(new File(['x\n'], 'new.log'));
-    await settle();
+    await started(0);
     expect(session.stored).toBeNull();
     expect(runs[0].start.retention).toEqual(library.settings);
 
     runs[0].storage({ state: 'unsaved', message: 'Storage is full: this run goes on without being saved.' });
-    await settle();
+    await tick();
     expect(screen.getByRole('alert').textContent?.trim()).toBe('Storage is full: this run goes on without being saved.');
     const removed = [{ id: 'past', fileName: 'past.log', startedAt: '2025-01-01T10:00:00.000Z', bytesStored: 1000, reason: 'quota' as const }];
     const message = 'Storage is full: to make room for this run, Linesight removed an older run from the history: past.log (started 2025-01-01 10:00).';
     runs[0].storage({ state: 'saving', message, removed });
-    await settle();
+    await tick();
     expect(screen.getByText(message).getAttribute('role')).toBe('status');
     // The History says it too, until dismissed.
     await fireEvent.click(section('History'));
@@ -188,35 +188,35 @@ describe('the app with its history', () => {
   });
 
   it('applies settings saved in the panel to the next run, the traces kept field included', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     await fireEvent.click(section('Settings'));
     const traces = screen.getByLabelText('Traces per run') as HTMLInputElement;
     expect(traces.value).toBe('1000');
     await fireEvent.input(traces, { target: { value: '200' } });
     await fireEvent.input(screen.getByLabelText('Events per run'), { target: { value: '300' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
-    await vi.waitFor(() => expect(session.library!.settings.tracesPerRun).toBe(200));
+    await until(() => expect(session.library!.settings.tracesPerRun).toBe(200));
 
     await fireEvent.click(section('Analyze'));
     await fireEvent.click(screen.getByLabelText('Trace lines'));
     expect((screen.getByLabelText('Traces kept') as HTMLInputElement).value).toBe('200');
     void session.open(new File(['x\n'], 'app.log'));
-    await settle();
+    await started(0);
     expect(runs[0].start).toMatchObject({ traceCap: 200, retention: { tracesPerRun: 200, eventsPerRun: 300 } });
     runs[0].finish();
   });
 
   it('keeps a run out of the history when "Keep in history" is unticked', async () => {
-    const { session, runs } = await setup();
+    const { session, runs, started } = await setup();
     const keep = screen.getByLabelText('Keep in history') as HTMLInputElement;
     expect(keep.checked).toBe(true);
     void session.open(new File(['x\n'], 'kept.log'));
-    await settle();
+    await started(0);
     expect(runs[0].start.persist).toBe(true);
     runs[0].finish();
     await fireEvent.click(keep);
     void session.open(new File(['x\n'], 'private.log'));
-    await settle();
+    await started(1);
     expect(runs[1].start.persist).toBe(false);
     runs[1].finish();
   });
@@ -228,27 +228,26 @@ describe('the app with its history', () => {
     expect(document.activeElement).toBe(name);
     await fireEvent.input(name, { target: { value: 'my errors' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save pipeline' }));
-    await vi.waitFor(() => expect(screen.getByText('Saved as “my errors”. Pick it later from Saved pipeline.')).toBeTruthy());
+    await until(() => expect(screen.getByText('Saved as “my errors”. Pick it later from Saved pipeline.')).toBeTruthy());
     const savedText = session.pipelineText;
 
     await session.choosePreset('Seed example');
     const picker = screen.getByLabelText('Saved pipeline') as HTMLSelectElement;
-    await vi.waitFor(() => expect([...picker.options].map((o) => o.text)).toEqual(['Choose one…', 'my errors']));
+    await until(() => expect([...picker.options].map((o) => o.text)).toEqual(['Choose one…', 'my errors']));
     await fireEvent.change(picker, { target: { value: 'my errors' } });
-    await vi.waitFor(() => expect(session.applied?.name).toBe('my errors'));
+    await until(() => expect(session.applied?.name).toBe('my errors'));
     expect(session.pipelineText).toBe(savedText);
 
     await fireEvent.click(within(screen.getByRole('group', { name: 'Saved pipelines' })).getByRole('button', { name: 'Delete' }));
     await fireEvent.click(within(screen.getByRole('group', { name: 'Delete saved pipeline' })).getByRole('button', { name: 'Yes, delete' }));
-    await vi.waitFor(() => expect([...picker.options].map((o) => o.text)).toEqual(['None saved yet']));
+    await until(() => expect([...picker.options].map((o) => o.text)).toEqual(['None saved yet']));
   });
 
   it('shows a reload prompt when another tab upgrades the database', async () => {
     const { factory } = await setup();
     const newer = factory.open(DB_NAME, DB_VERSION + 1);
     await new Promise((resolve) => (newer.onsuccess = resolve));
-    await settle();
-    const prompt = screen.getByRole('alert');
+    const prompt = await until(() => screen.getByRole('alert'));
     expect(prompt.textContent).toContain('Linesight was updated in another tab: reload to continue.');
     expect(within(prompt).getByRole('button', { name: 'Reload' })).toBeTruthy();
     newer.result.close();

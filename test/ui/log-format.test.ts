@@ -7,6 +7,7 @@ import { Session } from '../../src/ui/session.svelte.ts';
 import type { FormatInfo, FormatSection } from '../../src/worker/client.ts';
 import { fakeEngine } from './fake-engine.ts';
 import { snapshot } from './fixtures.ts';
+import { until } from './until.ts';
 
 const FORMATS: FormatInfo[] = [
   { id: 'json', name: 'JSON lines', family: 'structured', description: 'One JSON object a line.' },
@@ -31,7 +32,7 @@ async function started() {
   const engine = Object.assign(fake.engine, { formats: vi.fn(async () => FORMATS) });
   const session = new Session(engine);
   await session.ready;
-  await vi.waitFor(() => expect(session.formats).toHaveLength(FORMATS.length));
+  await until(() => expect(session.formats).toHaveLength(FORMATS.length));
   return { ...fake, session };
 }
 
@@ -85,14 +86,14 @@ describe('the log format of a run', () => {
     render(RunOptions, { session });
     const file = new File(['a\n'], 'a.log');
     void session.open(file);
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     expect(runs[0].start.format).toBeUndefined();
     runs[0].finish();
 
     await fireEvent.change(screen.getByLabelText('Log format'), { target: { value: 'syslog' } });
     expect(session.formatChoice).toBe('syslog');
     void session.open(file);
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].start.format).toBe('syslog');
     runs[1].finish();
   });
@@ -109,7 +110,7 @@ describe('the log format of a run', () => {
     expect(labels.at(-1)).toBe('UTC+14:00');
     const file = new File(['a\n'], 'a.log');
     void session.open(file);
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     expect(runs[0].start.timeZoneOffsetMinutes).toBe(0);
     runs[0].finish();
 
@@ -117,7 +118,7 @@ describe('the log format of a run', () => {
     await fireEvent.change(zone, { target: { value: india.value } });
     expect(session.timeZone).toBe(330);
     void session.open(file);
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].start.timeZoneOffsetMinutes).toBe(330);
     runs[1].finish();
   });
@@ -127,16 +128,16 @@ describe('the log format of a run', () => {
     render(App, { session });
     const file = new File(['a\n'], 'hdfs.log');
     void session.open(file);
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     runs[0].push(snapshot({ runId: runs[0].start.runId, status: 'completed', etaMs: null, format: section({ id: 'hdfs', name: 'HDFS', confidence: 1 }) }));
     runs[0].finish();
     const run = screen.getByRole('region', { name: 'Run' });
-    await vi.waitFor(() => expect(within(run).getByText('Format: HDFS (detected, 100%)')).toBeTruthy());
+    await until(() => expect(within(run).getByText('Format: HDFS (detected, 100%)')).toBeTruthy());
 
     await fireEvent.change(screen.getByLabelText('Log format'), { target: { value: 'syslog' } });
-    await vi.waitFor(() => expect((within(run).getByRole('button', { name: 'Re-run with this format' }) as HTMLButtonElement).disabled).toBe(false));
+    await until(() => expect((within(run).getByRole('button', { name: 'Re-run with this format' }) as HTMLButtonElement).disabled).toBe(false));
     await fireEvent.click(within(run).getByRole('button', { name: 'Re-run with this format' }));
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].file).toBe(file);
     expect(runs[1].start.format).toBe('syslog');
     runs[1].finish();

@@ -6,6 +6,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLinesightDB } from '../../src/store/index.ts';
 import App from '../../src/ui/App.svelte';
@@ -16,8 +17,8 @@ import { Session } from '../../src/ui/session.svelte.ts';
 import type { Report } from '../../src/worker/client.ts';
 import { reportOf, ROUTED } from '../fixtures/reports.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { until } from './until.ts';
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 let report: Report;
 beforeAll(async () => {
@@ -35,8 +36,6 @@ async function setup() {
 /** jsdom has no DataTransfer; FileOpen reads only `types` and `files`. */
 async function drop(file: File) {
   await fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [file], dropEffect: 'none' } });
-  await settle();
-  await settle();
 }
 
 const lines = (...items: object[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
@@ -65,7 +64,7 @@ describe('dropping a file on the page', () => {
   it('imports a dropped report read-only, and runs nothing', async () => {
     const { session, runs } = await setup();
     await drop(new File([JSON.stringify(report, null, 2)], 'linesight-report-run-r.json', { type: 'application/json' }));
-    await vi.waitFor(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
+    await until(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
     expect(session.stored?.imported).toBe(true);
     expect(runs).toHaveLength(0);
     expect(within(screen.getByRole('table', { name: 'Processor stats' })).getByRole('rowheader', { name: /^error_counter\b/ })).toBeTruthy();
@@ -75,21 +74,21 @@ describe('dropping a file on the page', () => {
     const { session, runs } = await setup();
     const jsonl = new File([lines({ level: 'info', msg: 'a' })], 'app.json', { type: 'application/json' });
     await drop(jsonl);
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     expect(runs[0].file).toBe(jsonl);
     expect(session.stored).toBeNull();
     runs[0].finish();
 
     const log = new File(['INFO a\n'], 'app.log');
     await drop(log);
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].file).toBe(log);
   });
 
   it('refuses a dropped broken report with the reason, and does not run it as a log', async () => {
     const { session, runs } = await setup();
     await drop(new File(['{"schema": "linesight.report/v1", "run": '], 'cut.json'));
-    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/cut\.json cannot be imported: not valid JSON/));
+    await until(() => expect(screen.getByRole('alert').textContent).toMatch(/cut\.json cannot be imported: not valid JSON/));
     expect(session.stored).toBeNull();
     expect(runs).toHaveLength(0);
   });
@@ -147,16 +146,16 @@ describe('Recent files', () => {
     const { session, runs } = await setup();
 
     await fireEvent.click(screen.getByLabelText('Open log file'));
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     expect(picker).toHaveBeenCalledOnce();
     expect(runs[0].file).toBe(file);
     runs[0].finish();
-    await vi.waitFor(() => expect(recentList()).toBeTruthy());
+    await until(() => expect(recentList()).toBeTruthy());
     const list = recentList()!;
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);
 
     await fireEvent.click(within(list).getByRole('button', { name: 'picked.log' }));
-    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await until(() => expect(runs).toHaveLength(2));
     expect(runs[1].file).toBe(file);
     expect(handle.queryPermission).toHaveBeenCalledWith({ mode: 'read' });
     // The same file again: still one entry.
@@ -167,15 +166,18 @@ describe('Recent files', () => {
     runs[1].finish();
     const other = new File(['x\n'], 'other.log');
     await fireEvent.change(screen.getByLabelText('Open log file'), { target: { files: [other] } });
-    await vi.waitFor(() => expect(runs).toHaveLength(3));
+    await until(() => expect(runs).toHaveLength(3));
     expect(runs[2].file).toBe(other);
   });
 
   it('a cancelled picker does nothing', async () => {
     Object.assign(window, { showOpenFilePicker: vi.fn(async () => Promise.reject(new DOMException('The user aborted a request.', 'AbortError'))) });
     const { session, runs } = await setup();
+    const pick = vi.spyOn(session, 'pickFile');
     await fireEvent.click(screen.getByLabelText('Open log file'));
-    await settle();
+    expect(pick).toHaveBeenCalledOnce();
+    // The click's picking is over: the cancelled picker opened nothing and said nothing.
+    await pick.mock.results[0].value;
     expect(runs).toHaveLength(0);
     expect(session.notice).toBeNull();
   });
@@ -185,7 +187,7 @@ describe('Recent files', () => {
     const { session } = await setup();
     const input = screen.getByLabelText('Open log file');
     await fireEvent.click(input);
-    await vi.waitFor(() => expect(session.notice).toMatch(/^The file picker could not open \(.*Blocked by policy\.\)/));
+    await until(() => expect(session.notice).toMatch(/^The file picker could not open \(.*Blocked by policy\.\)/));
     const click = new MouseEvent('click', { bubbles: true, cancelable: true });
     input.dispatchEvent(click);
     expect(click.defaultPrevented, 'the input opens its own chooser now').toBe(false);
@@ -197,35 +199,35 @@ describe('Recent files', () => {
     const vanished = fakeHandle(new File(['b\n'], 'vanished.log'), { gone: true }, 'vanished');
     await session.recent.remember(refused, new File(['a\n'], 'refused.log'));
     await session.recent.remember(vanished, new File(['b\n'], 'vanished.log'));
-    await settle();
+    await tick();
     const list = recentList()!;
     expect(within(list).getAllByRole('button', { name: /\.log$/ }).map((b) => b.textContent)).toEqual(['vanished.log', 'refused.log']);
 
     await fireEvent.click(within(list).getByRole('button', { name: 'refused.log' }));
-    const alert = await vi.waitFor(() => within(recentList()!).getByRole('alert'));
+    const alert = await until(() => within(recentList()!).getByRole('alert'));
     expect(refused.requestPermission).toHaveBeenCalledWith({ mode: 'read' });
     expect(refused.getFile).not.toHaveBeenCalled();
     expect(alert.textContent).toContain('Linesight was not allowed to read refused.log');
     expect(runs).toHaveLength(0);
 
     await fireEvent.click(within(alert).getByRole('button', { name: 'Remove from the list' }));
-    expect(session.recent.list.map((e) => e.name)).toEqual(['vanished.log']);
+    await until(() => expect(session.recent.list.map((e) => e.name)).toEqual(['vanished.log']));
     expect(within(recentList()!).queryByRole('alert')).toBeNull();
 
     await fireEvent.click(within(recentList()!).getByRole('button', { name: 'vanished.log' }));
-    await vi.waitFor(() => expect(within(recentList()!).getByRole('alert').textContent).toContain('vanished.log is no longer there'));
+    await until(() => expect(within(recentList()!).getByRole('alert').textContent).toContain('vanished.log is no longer there'));
     expect(runs).toHaveLength(0);
     await fireEvent.click(within(recentList()!).getByRole('button', { name: 'Remove vanished.log from recent files' }));
-    expect(recentList()).toBeNull();
+    await until(() => expect(recentList()).toBeNull());
   });
 
   it('opens a report kept in the list read-only', async () => {
     const { session, runs } = await setup();
     const file = new File([JSON.stringify(report)], 'linesight-report-run-r.json', { type: 'application/json' });
     await session.recent.remember(fakeHandle(file), file);
-    await settle();
+    await tick();
     await fireEvent.click(within(recentList()!).getByRole('button', { name: 'linesight-report-run-r.json' }));
-    await vi.waitFor(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
+    await until(() => expect(screen.getByText('Imported report · read-only')).toBeTruthy());
     expect(runs).toHaveLength(0);
   });
 

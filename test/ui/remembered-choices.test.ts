@@ -10,6 +10,7 @@ import { Library } from '../../src/ui/library.svelte.ts';
 import { Session } from '../../src/ui/session.svelte.ts';
 import type { FormatInfo } from '../../src/worker/client.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { until } from './until.ts';
 
 const BUILT_IN: FormatInfo[] = [{ id: 'log4j', name: 'Log4j', family: 'jvm', description: 'log4j layout.' }];
 
@@ -27,12 +28,12 @@ describe('remembered choices and files opened as they come', () => {
     await first.session.ready;
     first.session.formatChoice = 'log4j';
     first.session.timeZone = 120;
-    await vi.waitFor(() => expect(first.library.formatChoice).toEqual({ format: 'log4j', timeZoneOffsetMinutes: 120 }));
+    await until(() => expect(first.library.formatChoice).toEqual({ format: 'log4j', timeZoneOffsetMinutes: 120 }));
 
     // The page reloaded, a file handed over at once: nothing is ready yet.
     const second = visit(factory);
     void second.session.open(new File(['a\n'], 'app.log'));
-    await vi.waitFor(() => expect(second.runs).toHaveLength(1));
+    await until(() => expect(second.runs).toHaveLength(1));
     expect(second.runs[0].start).toMatchObject({ format: 'log4j', timeZoneOffsetMinutes: 120 });
   });
 
@@ -41,12 +42,12 @@ describe('remembered choices and files opened as they come', () => {
     const first = visit(factory);
     await first.session.ready;
     first.session.timeZone = 330;
-    await vi.waitFor(() => expect(first.library.formatChoice.timeZoneOffsetMinutes).toBe(330));
+    await until(() => expect(first.library.formatChoice.timeZoneOffsetMinutes).toBe(330));
 
     const second = visit(factory);
     second.session.formatChoice = 'log4j';
     await second.session.ready;
-    await vi.waitFor(() => expect(second.library.formatChoice).toEqual({ format: 'log4j', timeZoneOffsetMinutes: 330 }));
+    await until(() => expect(second.library.formatChoice).toEqual({ format: 'log4j', timeZoneOffsetMinutes: 330 }));
     expect(second.session.timeZone).toBe(330);
   });
 
@@ -64,7 +65,7 @@ describe('remembered choices and files opened as they come', () => {
     });
     const first = session.openFile(json);
     const second = session.openFile(new File(['b\n'], 'app.log'));
-    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    await until(() => expect(runs).toHaveLength(1));
     release();
     await first;
     expect(runs.map((run) => run.file.name)).toEqual(['app.log']);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { tick } from 'svelte';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openLinesightDB } from '../../src/store/index.ts';
 import App from '../../src/ui/App.svelte';
@@ -14,9 +15,9 @@ import { Library } from '../../src/ui/library.svelte.ts';
 import { Session } from '../../src/ui/session.svelte.ts';
 import { FOCUS_KEYS, replaceShortcuts, SHORTCUTS, type Shortcut } from '../../src/ui/shortcuts.ts';
 import { fakeEngine } from './fake-engine.ts';
+import { until } from './until.ts';
 import { errorsSection, eventsSection, processorError, trace, traces } from './fixtures.ts';
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // jsdom has <dialog> but not its modal methods; these do what the page relies on.
 beforeAll(() => {
@@ -47,7 +48,8 @@ async function setup() {
 async function press(key: string, target: Element = document.body, init: KeyboardEventInit = {}) {
   const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
   target.dispatchEvent(event);
-  await settle();
+  // The key's state changes, on the page.
+  await tick();
   return event;
 }
 
@@ -90,10 +92,11 @@ describe('keyboard shortcuts', () => {
       // "/" needs a list with a search field on screen; the others start from the History.
       if (shortcut.action.kind === 'search') session.show('journeys');
       else session.showSection('history');
-      await settle();
+      await tick();
       const event = await press(shortcut.key);
       expect(event.defaultPrevented, `${shortcut.key} is handled`).toBe(true);
-      check[shortcut.action.kind](shortcut);
+      // Some actions take a turn of their own (the focus moves once the section is drawn).
+      await until(() => check[shortcut.action.kind](shortcut));
     }
     expect(clicks).toEqual([]);
   });
@@ -117,7 +120,7 @@ describe('keyboard shortcuts', () => {
   it('ignores keys typed in fields, and keys with Ctrl, Alt or Meta', async () => {
     const { session } = await setup();
     session.show('journeys');
-    await settle();
+    await tick();
     const search = screen.getByRole('searchbox', { name: 'Search traces' });
     search.focus();
     expect((await press('1', search)).defaultPrevented).toBe(false);

@@ -195,7 +195,8 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     expect(h.checkpoints.length).toBeGreaterThanOrEqual(3);
     // A few transactions a second at most, each carrying what came since the last.
     expect(Math.min(...gaps.slice(1))).toBeGreaterThanOrEqual(CHECKPOINT_INTERVAL_MS);
-    for (const c of h.checkpoints) expect(c.items).toBeGreaterThanOrEqual(100);
+    // The first may come before the first lines are through (the run reads the file's head first).
+    for (const c of h.checkpoints.slice(1)) expect(c.items).toBeGreaterThanOrEqual(100);
     // Lines grow from checkpoint to checkpoint: each holds the run as it was then.
     const lines = h.checkpoints.map((c) => c.linesRead);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));

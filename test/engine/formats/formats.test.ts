@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_FORMATS, createParseContext, detectFormat, formatById, type ParsedFields } from '../../../src/engine/formats/index.ts';
+import { ALL_FORMATS, createParseContext, detectFormat, formatById, PLAIN_FORMAT, type ParsedFields } from '../../../src/engine/formats/index.ts';
 
 /** Parses one line with a format, the context's year 2024 and the given zone. */
 function parse(id: string, line: string, timeZoneOffsetMinutes = 0): ParsedFields | null {
@@ -21,11 +21,18 @@ describe('the format list', () => {
     }
   });
 
-  it('says of every format whether it has headers, and to which family it belongs', () => {
+  it('says of every format to which family it belongs, and describes it', () => {
     for (const format of ALL_FORMATS) {
-      expect(typeof format.hasHeaders).toBe('boolean');
-      expect(format.family).toMatch(/^[a-z]+$/);
-      expect(format.description.length).toBeGreaterThan(10);
+      expect(format.family, format.id).toMatch(/^[a-z]+$/);
+      expect(format.description.length, format.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('lets the continuation lines of a trace count against a format only when it has no headers', () => {
+    const frame = '\tat com.example.shop.OrderService.place(OrderService.java:42)';
+    for (const format of ALL_FORMATS.filter((f) => f !== PLAIN_FORMAT)) {
+      const score = detectFormat([format.sample, frame, frame]).scores.find((s) => s.id === format.id);
+      expect(score?.scored, format.id).toBe(format.hasHeaders ? 1 : 3);
     }
   });
 });

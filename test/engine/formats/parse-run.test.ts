@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIssues, parsePipeline } from '../../../src/engine/pipeline/config.ts';
 import { runLog } from '../../../src/engine/run.ts';
-import { LOGHUB_DIR, loghubAvailable } from '../processors/loghub.ts';
+import { LOGHUB_DIR } from '../processors/loghub.ts';
 
 function config(value: unknown) {
   const parsed = parsePipeline(value);
@@ -56,7 +56,7 @@ describe('the parse processor in a run', () => {
     expect(report.processors[0].linesIn).toBe(headers);
   });
 
-  it.runIf(loghubAvailable)('reads a Loghub sample as its format, with the ground truth levels', async () => {
+  it('reads a Loghub sample as its format, with the ground truth levels', { tags: ['loghub'] }, async () => {
     const bytes = readFileSync(`${LOGHUB_DIR}Zookeeper/Zookeeper_2k.log`);
     const report = await runLog(new Blob([bytes]), config({ processors: [{ type: 'parse' }] }));
     expect(report.format).toMatchObject({ id: 'zookeeper', unmatchedLines: 0 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeInputError, LineSplitter, openSource, sniffBinary } from '../../../src/engine/lines/index.ts';
 import { generateLog } from '../../../bench/generate.ts';
 import { skippableFrame, zstdCompress, zstdDecodablePrefix } from '../../fixtures/zstd.ts';
+import { madeLog } from '../../fixtures/logs.ts';
 import { bytes, loghub } from './helpers.ts';
 
 async function gzip(data: Uint8Array): Promise<Uint8Array> {
@@ -24,6 +25,16 @@ async function readError(stream: ReadableStream<Uint8Array>): Promise<unknown> {
 }
 
 const file = (data: Uint8Array, name: string) => new File([data as Uint8Array<ArrayBuffer>], name);
+
+/** A stream through a fresh splitter: its lines, and the bytes the splitter counted. */
+async function splitStream(stream: ReadableStream<Uint8Array>): Promise<{ lines: string[]; bytes: number }> {
+  const splitter = new LineSplitter();
+  const lines: string[] = [];
+  const reader = stream.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) lines.push(...(splitter.push(next.value)?.texts ?? []));
+  lines.push(...(splitter.finish()?.texts ?? []));
+  return { lines, bytes: splitter.stats.bytes };
+}
 
 describe('openSource', () => {
   const log = '2024-05-01 12:00:00 INFO started\n'.repeat(20_000);
@@ -72,17 +83,18 @@ describe('openSource', () => {
     expect(describeInputError(err, source.compression)).toMatch(/^The gzip data is truncated or corrupt: \S/);
   });
 
-  it('feeds the splitter the lines of a gzipped Loghub sample', async () => {
+  it('feeds the splitter every line of a gzipped log, CRLF without a final newline', async () => {
+    const made = madeLog({ finalNewline: false });
+    const source = await openSource(file(await gzip(made.bytes), 'made.log.gz'));
+    expect(await splitStream(source.stream)).toEqual({ lines: made.lines, bytes: made.bytes.length });
+  });
+
+  it('feeds the splitter the lines of a gzipped Loghub sample', { tags: ['loghub'] }, async () => {
     const { log } = loghub('HDFS');
     const source = await openSource(file(await gzip(log), 'HDFS_2k.log.gz'));
-    const splitter = new LineSplitter();
-    let lines = 0;
-    for await (const chunk of source.stream as unknown as AsyncIterable<Uint8Array>) {
-      lines += splitter.push(chunk)?.texts.length ?? 0;
-    }
-    lines += splitter.finish()?.texts.length ?? 0;
-    expect(lines).toBe(2000);
-    expect(splitter.stats.bytes).toBe(log.length);
+    const { lines, bytes } = await splitStream(source.stream);
+    expect(lines).toHaveLength(2000);
+    expect(bytes).toBe(log.length);
   });
 });
 
@@ -184,17 +196,18 @@ describe('openSource with zstd', () => {
     expect(describeInputError(error, source.compression)).toMatch(/^The zstd data is truncated or corrupt: \S/);
   });
 
-  it('feeds the splitter the lines of a zstd-compressed Loghub sample', async () => {
+  it('feeds the splitter every line of a zstd-compressed log, CRLF without a final newline', async () => {
+    const made = madeLog({ finalNewline: false });
+    const source = await openSource(file(zstdCompress(made.bytes), 'made.log.zst'));
+    expect(await splitStream(source.stream)).toEqual({ lines: made.lines, bytes: made.bytes.length });
+  });
+
+  it('feeds the splitter the lines of a zstd-compressed Loghub sample', { tags: ['loghub'] }, async () => {
     const { log } = loghub('HDFS');
     const source = await openSource(file(zstdCompress(log), 'HDFS_2k.log.zst'));
-    const splitter = new LineSplitter();
-    let lines = 0;
-    for await (const chunk of source.stream as unknown as AsyncIterable<Uint8Array>) {
-      lines += splitter.push(chunk)?.texts.length ?? 0;
-    }
-    lines += splitter.finish()?.texts.length ?? 0;
-    expect(lines).toBe(2000);
-    expect(splitter.stats.bytes).toBe(log.length);
+    const { lines, bytes } = await splitStream(source.stream);
+    expect(lines).toHaveLength(2000);
+    expect(bytes).toBe(log.length);
   });
 });
 
@@ -228,7 +241,16 @@ describe('sniffBinary', () => {
     expect(sniffBinary(random.map((b) => b || 1))).toMatch(/control bytes and invalid UTF-8/);
   });
 
-  it('accepts a real log', () => {
+  it('accepts a log, even when the sample ends inside a character', () => {
+    const { bytes: log } = madeLog();
+    // The made log has non-ASCII lines: find a cut inside a two-byte character.
+    const inside = log.findIndex((b, i) => i > 4096 && b >= 0xc0);
+    expect(inside).toBeGreaterThan(0);
+    expect(sniffBinary(log.subarray(0, 8192))).toBeNull();
+    expect(sniffBinary(log.subarray(0, inside + 1))).toBeNull();
+  });
+
+  it('accepts a real log', { tags: ['loghub'] }, () => {
     expect(sniffBinary(loghub('HDFS').log.subarray(0, 8192))).toBeNull();
   });
 

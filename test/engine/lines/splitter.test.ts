@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../../src/engine/lines/index.ts';
+import { madeLog } from '../../fixtures/logs.ts';
 import { bytes, chunksOf, cutAt, loghub, split } from './helpers.ts';
 
 // Every hard case in one input: CRLF, LF, empty lines, a CR inside a line, 2-, 3- and
@@ -159,7 +160,22 @@ describe('LineSplitter', () => {
   });
 });
 
-describe('LineSplitter on Loghub samples', () => {
+describe('LineSplitter on a made log of 2000 lines', () => {
+  it.each([
+    ['CRLF', 4096, '\r\n', true],
+    ['CRLF', 1000, '\r\n', true],
+    ['CRLF without a final newline', 4096, '\r\n', false],
+    ['LF', 999, '\n', true],
+  ] as const)('gives every line of a %s file with its byte offset (%i-byte chunks)', (_, size, lineEnd, finalNewline) => {
+    const made = madeLog({ lineEnd, finalNewline });
+    const { texts, offsets, stats } = split(chunksOf(made.bytes, size));
+    expect(texts).toEqual(made.lines);
+    expect(offsets).toEqual(made.offsets);
+    expect(stats).toEqual({ lines: 2000, bytes: made.bytes.length, truncatedLines: 0, invalidUtf8Lines: 0 });
+  });
+});
+
+describe('LineSplitter on Loghub samples', { tags: ['loghub'] }, () => {
   it.each([4096, 1000])('splits HDFS into the rows of its structured CSV (%i-byte chunks)', (size) => {
     const { log, csv } = loghub('HDFS');
     const raw = new TextDecoder().decode(log);

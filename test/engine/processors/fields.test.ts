@@ -5,7 +5,7 @@ import { formatIssues, parsePipeline } from '../../../src/engine/pipeline/config
 import { runLog } from '../../../src/engine/run.ts';
 import type { Report } from '../../../src/engine/report/report.ts';
 import { presetText } from '../../../src/ui/presets.ts';
-import { LOGHUB_DIR, loghubAvailable, readLoghubStructured } from './loghub.ts';
+import { LOGHUB_DIR, readLoghubStructured } from './loghub.ts';
 
 async function run(input: BlobPart, processors: unknown[]): Promise<Report> {
   const config = parsePipeline({ processors });
@@ -29,7 +29,7 @@ function tally(rows: Record<string, string>[], column: string): Record<string, n
 
 const sample = (name: string) => readFileSync(`${LOGHUB_DIR}${name}/${name}_2k.log`);
 
-describe.runIf(loghubAvailable)('fields of Loghub samples, after parse', () => {
+describe('fields of Loghub samples, after parse', { tags: ['loghub'] }, () => {
   it.each(['HDFS', 'Hadoop', 'Spark', 'Android'])('%s: a counter by component equals the CSV Component column', async (name) => {
     const report = await run(sample(name), [{ type: 'parse' }, { type: 'counter', by: 'field', field: 'component', top: 10000 }]);
     const truth = tally(readLoghubStructured(name), 'Component');

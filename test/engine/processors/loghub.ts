@@ -10,6 +10,14 @@ export const LOGHUB_SAMPLES = [
 
 export const loghubAvailable = existsSync(LOGHUB_DIR);
 
+// A test that reads the samples says so with `{ tags: ['loghub'] }`: it skips without them
+// (vite.config.ts), and test/loghub-reporter.ts counts it.
+declare module 'vitest' {
+  interface TestTags {
+    tags: 'loghub';
+  }
+}
+
 /** The raw lines of a sample: CRLF or LF, the last line may lack its newline. */
 export function readLoghubLines(name: string): string[] {
   const text = readFileSync(`${LOGHUB_DIR}${name}/${name}_2k.log`, 'utf8');
