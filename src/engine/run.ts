@@ -183,8 +183,15 @@ export class LogRun {
     return this.runStatus;
   }
 
+  /** The run's files, in the order given (one run may read several). */
+  private readonly sources: readonly BlobLike[];
+  /** Each file's plan once its head is read; null for a file left out (not a text log). */
+  private plans: (InputPlan | null)[] = [];
+  /** Files left out, and why (binary, not text). */
+  private readonly skipped: { name: string; reason: string }[] = [];
+
   constructor(
-    private readonly source: BlobLike,
+    source: BlobLike | readonly BlobLike[],
     private readonly config: PipelineConfig,
     private readonly options: RunOptions = {},
     private readonly hooks: RunHooks = {},
@@ -192,6 +199,8 @@ export class LogRun {
     const graph = buildGraph(config);
     if (!graph.ok) throw new Error(`invalid pipeline: ${graph.error.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     this.graph = graph.value;
+    this.sources = Array.isArray(source) ? (source as readonly BlobLike[]) : [source as BlobLike];
+    if (this.sources.length === 0) throw new Error('a run reads at least one file');
     this.caps = { ...DEFAULT_CAPS, ...options.caps };
     this.runId = options.runId ?? defaultRunId(this.startedAt);
     this.events = new EventLog(this.caps.events);
@@ -231,7 +240,8 @@ export class LogRun {
     this.events.emit('info', 'run', 'run_started', {
       runId: this.runId,
       file: this.fileName(),
-      size: this.source.size,
+      size: this.totalSize(),
+      ...(this.sources.length > 1 ? { files: this.sources.map((s) => s.name ?? 'input') } : {}),
       processors: this.config.processors.map((p) => p.id),
       trace: this.options.trace ?? null,
     });
@@ -240,24 +250,39 @@ export class LogRun {
     }
     try {
       const input = inputOf(this.config);
-      const plan = await planInput(this.source, {
-        format: this.options.format ?? input.format,
-        multiline: input.multiline,
-        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
-        customFormats: this.customFormats.formats,
-      });
-      this.plan = plan;
-      this.compression = plan.compression;
-      if (plan.binary) {
-        this.stop('failed', plan.binary);
+      for (const source of this.sources) {
+        const plan = await planInput(source, {
+          format: this.options.format ?? input.format,
+          multiline: input.multiline,
+          timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+          customFormats: this.customFormats.formats,
+        });
+        if (plan.binary && this.sources.length > 1) {
+          // One file of several that is not a text log is left out, said in the event log and at the end.
+          const name = source.name ?? 'input';
+          this.skipped.push({ name, reason: plan.binary });
+          this.events.emit('warn', 'run', 'file_skipped', { file: name, reason: plan.binary });
+          this.plans.push(null);
+        } else {
+          this.plans.push(plan);
+        }
+      }
+      const first = this.plans.find((p) => p !== null) ?? null;
+      this.plan = first;
+      this.compression = first?.compression ?? 'none';
+      if (first === null) {
+        this.stop('failed', this.skipped.length ? `No file could be read: ${this.skipped.map((f) => `${f.name}: ${f.reason}`).join(' ')}` : 'No file to read.');
+      } else if (first.binary) {
+        this.stop('failed', first.binary);
       } else if (signal?.aborted) {
         this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
       } else {
-        await this.scanAll(plan);
+        await this.scanAll();
         const ending = this.merger.ending;
-        if (ending) this.stop(ending.cancelled ? 'cancelled' : 'failed', ending.message);
-        else if (signal?.aborted) this.stop('cancelled', 'Cancelled: the lines read so far are counted.');
-        else this.stop('completed');
+        const left = this.skipped.length ? ` Left out: ${this.skipped.map((f) => `${f.name} (${f.reason})`).join('; ')}` : '';
+        if (ending) this.stop(ending.cancelled ? 'cancelled' : 'failed', ending.message + left);
+        else if (signal?.aborted) this.stop('cancelled', 'Cancelled: the lines read so far are counted.' + left);
+        else this.stop('completed', left ? left.trim() : undefined);
       }
     } catch (error) {
       this.stop('failed', error instanceof ScanBroke ? error.message : describeInputError(error, this.compression));
@@ -267,35 +292,46 @@ export class LogRun {
     return buildReport(final, this.config, this.observations(), this.metricsReport(), new Date());
   }
 
-  /** Every range through the pool, as many at once as it has scanners, pieces folded in file order. */
-  private async scanAll(plan: InputPlan): Promise<void> {
+  /** The ranges of one file: one range when it must be read in order (or is compressed), else cut for the pool. */
+  private rangesOf(source: BlobLike, plan: InputPlan): { start: number; end: number }[] {
     const stream = plan.compression !== 'none';
-    const sequential = stream || this.orderedReason !== null || this.pool.size <= 1;
-    const size = this.source.size;
-    const ranges =
-      sequential || size === 0
-        ? [{ index: 0, start: 0, end: stream ? Infinity : size, of: 1 }]
-        : this.options.cuts
-          ? cutsToRanges(size, this.options.cuts)
-          : cutRanges(size, this.pool.size);
+    const size = source.size;
+    if (stream || this.orderedReason !== null || this.pool.size <= 1 || size === 0) return [{ start: 0, end: stream ? Infinity : size }];
+    return this.options.cuts ? cutsToRanges(size, this.options.cuts) : cutRanges(size, this.pool.size);
+  }
+
+  /** Every range of every file through the pool, as many at once as it has scanners, pieces folded in file order. */
+  private async scanAll(): Promise<void> {
+    const ranges: ScanRange[] = [];
+    const tasks: { input: ScanInput; setup: ScanSetup }[] = [];
+    this.plans.forEach((plan, file) => {
+      if (plan === null) return;
+      const source = this.sources[file];
+      const setup: ScanSetup = {
+        pipeline: this.config,
+        format: plan.format,
+        customFormats: this.acceptedSpecs,
+        lineEnd: plan.lineEnd,
+        maxLineBytes: this.maxLineBytes,
+        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+        anchorTs: plan.anchorTs,
+        trace: this.options.trace ?? null,
+        caps: this.caps,
+        keepOutput: true,
+        index: this.options.index ?? true,
+        pieceMs: Math.min(PIECE_MS, this.interval),
+        ...(this.options.readBytes ? { readBytes: this.options.readBytes } : {}),
+      };
+      const input: ScanInput = plan.compression !== 'none' ? { blob: source, stream: true } : { blob: source };
+      for (const { start, end } of this.rangesOf(source, plan)) {
+        ranges.push({ index: ranges.length, start, end, of: 0, file });
+        tasks.push({ input, setup });
+      }
+    });
+    for (const range of ranges) range.of = ranges.length;
+    this.merger.setFiles(ranges.map((r) => r.file));
+    this.merger.setAnchor(this.plan?.anchorTs ?? null);
     this.workers = Math.min(this.pool.size, ranges.length);
-    const setup: ScanSetup = {
-      pipeline: this.config,
-      format: plan.format,
-      customFormats: this.acceptedSpecs,
-      lineEnd: plan.lineEnd,
-      maxLineBytes: this.maxLineBytes,
-      timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
-      anchorTs: plan.anchorTs,
-      trace: this.options.trace ?? null,
-      caps: this.caps,
-      keepOutput: true,
-      index: this.options.index ?? true,
-      pieceMs: Math.min(PIECE_MS, this.interval),
-      ...(this.options.readBytes ? { readBytes: this.options.readBytes } : {}),
-    };
-    this.merger.setAnchor(plan.anchorTs);
-    const input: ScanInput = stream ? { blob: this.source, stream: true } : { blob: this.source };
     const controllers = ranges.map(() => new AbortController());
     const cancelAll = () => controllers.forEach((c) => c.abort());
     this.options.signal?.addEventListener('abort', cancelAll, { once: true });
@@ -306,7 +342,7 @@ export class LogRun {
     let next = 0;
     const launch = (r: number) => {
       const done = this.pool
-        .scan(input, setup, ranges[r], (piece) => this.onPiece(piece, controllers), controllers[r].signal)
+        .scan(tasks[r].input, tasks[r].setup, ranges[r], (piece) => this.onPiece(piece, controllers), controllers[r].signal)
         .then(
           (output) => {
             this.outputs[r] = output;
@@ -377,7 +413,7 @@ export class LogRun {
   private bytesRead(): number {
     let n = 0;
     for (const b of this.readonBytes) n += b;
-    return Math.min(n, this.source.size);
+    return Math.min(n, this.totalSize());
   }
 
   /** The alert engine, for what users do with alerts (acknowledge, resolve, suppress). */
@@ -400,35 +436,64 @@ export class LogRun {
     return this.plan;
   }
 
-  /** The run's file as the Logs view reads it back: its index and how its entries were read (null before the head was read). */
+  /** The run's first file as the Logs view reads it back (null before its head was read). */
   logFile(): LogFile | null {
-    const index = this.merger.index;
-    const plan = this.plan;
-    if (!index || !plan) return null;
-    return {
-      name: this.fileName(),
-      size: this.source.size,
-      blob: this.source,
-      index,
-      span: () => {
-        const range = this.merger.timeline.timeRange();
-        return range ? { first: Date.parse(range.start), last: Date.parse(range.end) } : null;
-      },
-      reading: {
-        format: plan.resolved,
-        multiline: plan.format.multiline,
-        lineEnd: plan.lineEnd,
-        maxLineBytes: this.maxLineBytes,
-        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
-      },
-      plan: {
-        format: plan.format,
-        customFormats: this.acceptedSpecs,
-        lineEnd: plan.lineEnd,
-        maxLineBytes: this.maxLineBytes,
-        timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
-      },
-    };
+    return this.logFiles()[0] ?? null;
+  }
+
+  /** Each file the run reads, as the Logs view reads it back: its index and how its entries were read. */
+  logFiles(): LogFile[] {
+    const files: LogFile[] = [];
+    this.plans.forEach((plan, file) => {
+      const index = this.merger.indexOf(file);
+      if (!plan || !index) return;
+      const source = this.sources[file];
+      files.push({
+        name: source.name ?? 'input',
+        size: source.size,
+        blob: source,
+        index,
+        ...(this.sources.length === 1
+          ? {
+              span: () => {
+                const range = this.merger.timeline.timeRange();
+                return range ? { first: Date.parse(range.start), last: Date.parse(range.end) } : null;
+              },
+            }
+          : {}),
+        reading: {
+          format: plan.resolved,
+          multiline: plan.format.multiline,
+          lineEnd: plan.lineEnd,
+          maxLineBytes: this.maxLineBytes,
+          timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+        },
+        plan: {
+          format: plan.format,
+          customFormats: this.acceptedSpecs,
+          lineEnd: plan.lineEnd,
+          maxLineBytes: this.maxLineBytes,
+          timeZoneOffsetMinutes: this.timeZoneOffsetMinutes,
+        },
+      });
+    });
+    return files;
+  }
+
+  /** Per file: its name, size, lines, entries and format (a run of several files). */
+  fileSummaries(): { name: string; size: number; lines: number; entries: number; format: string | null; skipped?: string }[] {
+    return this.sources.map((source, file) => {
+      const plan = this.plans[file];
+      const skipped = this.skipped.find((s) => s.name === (source.name ?? 'input') && plan === null);
+      return {
+        name: source.name ?? 'input',
+        size: source.size,
+        lines: this.merger.fileLines[file] ?? 0,
+        entries: this.merger.fileEntries[file] ?? 0,
+        format: plan?.resolved.id ?? null,
+        ...(skipped ? { skipped: skipped.reason } : {}),
+      };
+    });
   }
 
   /**
@@ -452,18 +517,23 @@ export class LogRun {
   }
 
   private fileName(): string {
-    return this.options.fileName ?? this.source.name ?? 'input';
+    const first = this.options.fileName ?? this.sources[0].name ?? 'input';
+    return this.sources.length === 1 ? first : `${first} and ${this.sources.length - 1} more`;
+  }
+
+  private totalSize(): number {
+    return this.sources.reduce((n, s) => n + s.size, 0);
   }
 
   snapshot(): RunSnapshot {
     const now = this.finishedMs ?? performance.now();
     const elapsedMs = now - this.t0;
-    const bytesRead = this.runStatus === 'completed' ? this.source.size : this.bytesRead();
+    const bytesRead = this.runStatus === 'completed' ? this.totalSize() : this.bytesRead();
     const merger = this.merger;
     const lines = this.runStatus === 'running' ? merger.linesSeen : merger.lines;
     const seconds = elapsedMs / 1000;
     const bytesPerSec = seconds > 0 ? bytesRead / seconds : 0;
-    const size = this.source.size;
+    const size = this.totalSize();
     const latency = this.metrics.latencyStats(merger.counters);
     const processors = this.graph.nodes.map((node) => {
       const circuit = merger.circuits?.[node.index];
@@ -510,6 +580,7 @@ export class LogRun {
       points: [],
       format: this.formatSection(),
       ...(this.message ? { message: this.message } : {}),
+      ...(this.sources.length > 1 ? { files: this.fileSummaries() } : {}),
     };
   }
 

@@ -97,6 +97,19 @@ export interface RunSnapshot {
   format: FormatSection | null;
   /** Why the run stopped early or failed, in words a user understands. */
   message?: string;
+  /** A run of several files: each one's name, size, lines, entries and format. */
+  files?: FileSummary[];
+}
+
+export interface FileSummary {
+  name: string;
+  size: number;
+  lines: number;
+  entries: number;
+  /** The format it was read with; null when it was left out. */
+  format: string | null;
+  /** Why it was left out (not a text log). */
+  skipped?: string;
 }
 
 /** A processor's stats before it has seen a line. */

@@ -83,11 +83,11 @@ const COMPRESSED_LOGS =
 
 function currentViews(): LogViews | null {
   if (logViewsOf !== latest || logViews === null) {
-    const file = latest?.logFile();
-    if (!file) return null;
+    const files = latest?.logFiles() ?? [];
+    if (files.length === 0) return null;
     // Offsets are of the decoded bytes: a compressed file cannot be sliced at them.
     const compressed = latest!.parallelism.compressed ? COMPRESSED_LOGS : null;
-    logViews = new LogViews(file, searchInWorkers, compressed);
+    logViews = new LogViews(files, searchInWorkers, compressed);
     logViewsOf = latest;
   }
   return logViews;
@@ -131,7 +131,8 @@ export const api = {
    * that goes: a full disk or a missing IndexedDB is told there, and never stops the run.
    */
   async run(
-    file: File,
+    /** One file, or several read as one run (merged by time in the Logs view). */
+    file: File | File[],
     start: StartRun,
     onSnapshot: (snapshot: RunSnapshot) => void,
     onStorage?: (status: StorageStatus) => void,
@@ -171,7 +172,7 @@ export const api = {
       config.value,
       {
         runId: start.runId,
-        fileName: file.name,
+        ...(Array.isArray(file) ? {} : { fileName: file.name }),
         signal: controller.signal,
         trace: start.trace,
         caps: { traces: caps.traces, errors: caps.errors, events: caps.events },

@@ -57,7 +57,14 @@ export class RunMerger {
   readonly traces: TraceRecorder;
   readonly errors: ErrorCollector;
   readonly events: EventLog;
-  readonly index: LogIndex | null;
+  /** The Logs view's index of each file (none when the run keeps no index). */
+  readonly indexes: LogIndex[] = [];
+  /** Lines and entries of each file folded so far. */
+  readonly fileLines: number[] = [];
+  readonly fileEntries: number[] = [];
+  /** The file of each range (all ranges of file 0, then of file 1, ...). */
+  private fileOf: readonly number[] = [0];
+  private readonly indexing: boolean;
   circuits: { state: CircuitState; openings: number }[] | null = null;
   /** Per processor, its state gathered from the pieces (processors that keep one). */
   readonly states: (StateAccumulator | undefined)[] = [];
@@ -80,7 +87,23 @@ export class RunMerger {
     this.traces = new TraceRecorder(options.trace, options.caps.traces);
     this.errors = new ErrorCollector(options.caps.errors);
     this.events = options.events;
-    this.index = options.index ? new LogIndex() : null;
+    this.indexing = options.index;
+  }
+
+  /** The file each range belongs to, in range order (a run of several files). */
+  setFiles(fileOf: readonly number[]): void {
+    this.fileOf = fileOf.length ? fileOf : [0];
+  }
+
+  /** The index of file `file` (made on first use). */
+  indexOf(file: number): LogIndex | null {
+    if (!this.indexing) return null;
+    return (this.indexes[file] ??= new LogIndex());
+  }
+
+  /** The index of the first (or only) file. */
+  get index(): LogIndex | null {
+    return this.indexOf(0);
   }
 
   /** The file's first timestamp, once the head has been read: outliers are judged against it. */
@@ -130,6 +153,9 @@ export class RunMerger {
 
   private fold(piece: RunPiece): void {
     if (this.ending !== null) return;
+    const file = this.fileOf[piece.range] ?? 0;
+    const several = this.fileOf.length > 0 && this.fileOf[this.fileOf.length - 1] > 0;
+    // Line numbers count from each file's start.
     const offset = this.lineOffset;
     this.lines += piece.lines;
     this.entries += piece.entries;
@@ -162,14 +188,17 @@ export class RunMerger {
     piece.states.forEach((part, i) => {
       if (part !== null && part !== undefined) (this.states[i] ??= new StateAccumulator()).add(part as PartialState);
     });
-    this.traces.absorb(piece.traces, piece.tracesSeen, offset, piece.tracesCut);
-    this.errors.absorb({ ...piece.errors }, offset);
-    this.events.absorb(piece.events, piece.eventsSeen, offset, piece.eventsCut);
+    this.traces.absorb(several ? piece.traces.map((t) => ({ ...t, file })) : piece.traces, piece.tracesSeen, offset, piece.tracesCut);
+    this.errors.absorb(several ? { ...piece.errors, items: piece.errors.items.map((e) => ({ ...e, file })) } : { ...piece.errors }, offset);
+    this.events.absorb(several ? piece.events.map((e) => (typeof e.lineNo === 'number' ? { ...e, file } : e)) : piece.events, piece.eventsSeen, offset, piece.eventsCut);
     if (piece.circuits) this.circuits = piece.circuits;
     const firstEntry = this.entryOffset + this.entriesOfRange;
-    if (piece.index) this.index?.append(piece.index, offset, firstEntry);
-    if (piece.failedEntries) this.index?.markFailed(piece.failedEntries, firstEntry);
-    if (this.index) this.index.linesTotal = this.lines;
+    const index = this.indexOf(file);
+    this.fileLines[file] = (this.fileLines[file] ?? 0) + piece.lines;
+    this.fileEntries[file] = (this.fileEntries[file] ?? 0) + piece.entries;
+    if (piece.index) index?.append(piece.index, offset, firstEntry);
+    if (piece.failedEntries) index?.markFailed(piece.failedEntries, firstEntry);
+    if (index) index.linesTotal = this.fileLines[file];
     this.entriesOfRange += piece.entries;
     if (piece.stopped || piece.failure) {
       this.ending = { range: piece.range, message: piece.stopped ? globalStop(piece.stopped, offset) : piece.failure!, cancelled: false };
@@ -178,8 +207,14 @@ export class RunMerger {
     }
     if (piece.last) {
       this.current++;
-      this.lineOffset = this.lines;
-      this.entryOffset += this.entriesOfRange;
+      const nextFile = this.fileOf[this.current];
+      if (nextFile !== undefined && nextFile !== file) {
+        this.lineOffset = 0;
+        this.entryOffset = 0;
+      } else {
+        this.lineOffset = this.fileLines[file];
+        this.entryOffset += this.entriesOfRange;
+      }
       this.entriesOfRange = 0;
     }
   }

@@ -16,6 +16,11 @@ export class RowSet {
     this.words = words ?? new Uint32Array(Math.ceil(size / 32));
   }
 
+  /** No entry. */
+  static empty(size: number): RowSet {
+    return new RowSet(size);
+  }
+
   /** Every entry in [0, size). */
   static all(size: number): RowSet {
     const set = new RowSet(size);

@@ -26,6 +26,8 @@ export interface TraceStep {
 }
 
 export interface Trace {
+  /** Which of the run's files, when it read several. */
+  file?: number;
   lineNo: number;
   offset: number;
   /** The line's own time (epoch ms), when it has a timestamp. */
@@ -56,6 +58,8 @@ export interface TracesSection {
 
 export interface ProcessorErrorItem {
   processor: string;
+  /** Which of the run's files, when it read several. */
+  file?: number;
   lineNo: number;
   /** The line's own time (epoch ms), when it has a timestamp. */
   ts?: number;

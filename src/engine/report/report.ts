@@ -6,7 +6,7 @@ import type { MetricsSection } from '../metrics/series.ts';
 import { timelineSection, type TimelineSection, type TimeRange } from '../metrics/timeline.ts';
 import type { ErrorsSection, EventsSection, GraphSection, TracesSection } from '../observe/types.ts';
 import type { Level } from '../types.ts';
-import type { CounterState, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
+import type { CounterState, FileSummary, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
 
 export const REPORT_SCHEMA = 'linesight.report/v1';
 
@@ -53,6 +53,8 @@ export interface Report {
   metrics: MetricsSection;
   /** The log format, when the pipeline parses (a `parse` processor); null otherwise. */
   format: FormatSection | null;
+  /** A run of several files: each one's name, size, lines, entries and format. */
+  files?: FileSummary[];
 }
 
 /**
@@ -134,6 +136,7 @@ export function buildReport(
     ...observations,
     graph: final.graph,
     ...metrics,
+    ...(final.files ? { files: final.files } : {}),
   };
 }
 

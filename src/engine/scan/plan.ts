@@ -128,6 +128,6 @@ export function cutRanges(size: number, workers: number, rangeBytes?: number): S
 export function cutsToRanges(size: number, cuts: readonly number[]): ScanRange[] {
   const bounds = [0, ...cuts.filter((c) => c > 0 && c < size), size];
   const ranges: ScanRange[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) ranges.push({ index: i, start: bounds[i], end: bounds[i + 1], of: bounds.length - 1 });
+  for (let i = 0; i + 1 < bounds.length; i++) ranges.push({ index: i, start: bounds[i], end: bounds[i + 1], of: bounds.length - 1, file: 0 });
   return ranges;
 }

@@ -56,8 +56,10 @@ export interface ScanRange {
   start: number;
   /** Exclusive; the file's size (or Infinity for a stream of unknown length) for the last range. */
   end: number;
-  /** How many ranges the file is cut into. */
+  /** How many ranges the run's files are cut into in all. */
   of: number;
+  /** Which of the run's files (0 for a run of one). */
+  file: number;
 }
 
 /** Per-level counts, indexed like LEVELS. */

@@ -181,3 +181,36 @@ describe('the Logs view over a run', () => {
     expect((await views2.rows(unmatched.view, 0, 1))[0]).toMatchObject({ text: '*** banner ***', unmatched: true, message: null });
   });
 });
+
+describe('the Logs view over several files', () => {
+  it('merges the files by log time, with a file column, per-file filters and jumps into each file', async () => {
+    const a = knownLog(800);
+    // The second file's entries fall between the first's: 125 ms after each.
+    const b = {
+      entries: a.entries.map((e, i) => ({ ...e, ts: e.ts + 125, lines: [e.lines[0].replace(/^\S+ \S+/, new Date(e.ts + 125).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')).replace('handled', 'other')], firstLine: i + 1 })),
+      text: '',
+    };
+    b.text = b.entries.map((e) => e.lines[0]).join('\n') + '\n';
+    const run = new LogRun([Object.assign(new Blob([a.text]), { name: 'a.log' }), Object.assign(new Blob([b.text]), { name: 'b.log' })], config({ processors: [{ type: 'counter', by: 'level' }] }));
+    const report = await run.execute();
+    expect(report.run.status).toBe('completed');
+    expect(report.run.file.name).toBe('a.log and 1 more');
+    expect(report.files?.map((f) => [f.name, f.entries])).toEqual([['a.log', 800], ['b.log', 800]]);
+    expect(report.run.linesRead).toBe(a.entries.reduce((n, e) => n + e.lines.length, 0) + 800);
+    const views = new LogViews(run.logFiles());
+    const info = (await views.info())!;
+    expect(info.files.map((f) => f.name)).toEqual(['a.log', 'b.log']);
+    const { view, progress } = await open(views, { onlyMatches: false });
+    expect(progress.rows).toBe(1600);
+    const rows = await allRows(views, view, 1600);
+    // a, b, a, b, ...: each of b's entries is 125 ms after a's.
+    expect(rows.slice(0, 6).map((r) => [r.file, r.lineNo])).toEqual([[0, 1], [1, 1], [0, 2], [1, 2], [0, 3], [1, 3]]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].ts!).toBeGreaterThanOrEqual(rows[i - 1].ts!);
+    const onlyB = await open(views, { files: [1], onlyMatches: false });
+    expect(onlyB.progress.rows).toBe(800);
+    expect((await views.rows(onlyB.view, 0, 3)).every((r) => r.file === 1)).toBe(true);
+    expect(await views.rowOfLine(view, 1, 10)).toBe(19);
+    const search = await open(views, { search: { text: 'other request 7', regex: false, caseSensitive: false }, onlyMatches: true });
+    expect(search.progress.rows).toBe(b.entries.filter((e) => e.lines[0].includes('other request 7')).length);
+  });
+});
