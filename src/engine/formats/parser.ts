@@ -22,8 +22,9 @@ const LOOKAHEAD = 8;
 export class LineParser {
   matched = 0;
   unmatched = 0;
-  /** Header lines isHeader parsed, oldest first from `next`, waiting for parse(). */
-  private remembered: { text: string; fields: ParsedFields }[] = [];
+  /** Header lines isHeader parsed and their fields, oldest first from `next`, waiting for parse() (two columns: no object per line). */
+  private rememberedTexts: string[] = [];
+  private rememberedFields: ParsedFields[] = [];
   private next = 0;
 
   constructor(
@@ -39,8 +40,9 @@ export class LineParser {
     const detect = this.format.detect;
     const fields = detect === undefined || detect(text) ? this.format.parse(text, this.ctx) : null;
     if (fields === null) return isStandaloneJson(text);
-    if (this.remembered.length - this.next >= MAX_REMEMBERED) this.forget(this.next + 1);
-    this.remembered.push({ text, fields });
+    if (this.rememberedTexts.length - this.next >= MAX_REMEMBERED) this.forget(this.next + 1);
+    this.rememberedTexts.push(text);
+    this.rememberedFields.push(fields);
     return true;
   };
 
@@ -56,9 +58,10 @@ export class LineParser {
 
   /** The fields isHeader found for this entry, if it came back unchanged. */
   private recall(text: string): ParsedFields | null {
-    const end = Math.min(this.remembered.length, this.next + LOOKAHEAD);
+    const end = Math.min(this.rememberedTexts.length, this.next + LOOKAHEAD);
     for (let k = this.next; k < end; k++) {
-      const { text: header, fields } = this.remembered[k];
+      const header = this.rememberedTexts[k];
+      const fields = this.rememberedFields[k];
       if (header === text) {
         this.forget(k + 1);
         return fields;
@@ -76,8 +79,9 @@ export class LineParser {
   private forget(upTo: number): void {
     this.next = upTo;
     // Now and then rather than shifting the array on every entry.
-    if (this.next === this.remembered.length || this.next >= 1024) {
-      this.remembered = this.remembered.slice(this.next);
+    if (this.next === this.rememberedTexts.length || this.next >= 1024) {
+      this.rememberedTexts = this.rememberedTexts.slice(this.next);
+      this.rememberedFields = this.rememberedFields.slice(this.next);
       this.next = 0;
     }
   }

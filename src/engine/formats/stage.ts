@@ -99,11 +99,16 @@ export class FormatStage {
 export function applyFields(record: LogRecord, fields: ParsedFields): void {
   record.level = fields.level;
   record.ts = fields.timestamp ?? undefined;
-  const before = record.fields;
+  record.fields = fieldsOf(fields, record.fields);
+  record.parsedText = record.text;
+}
+
+/** A record's `fields` from what its format read (and the fields it had, which the format's override). */
+export function fieldsOf(fields: ParsedFields, before?: Record<string, unknown>): Record<string, unknown> {
   const extra = fields.extra;
   if (before === undefined && extra === undefined) {
     // Most text formats: one literal, the same shape for every record.
-    record.fields = {
+    return {
       timestamp: fields.timestamp,
       level: fields.level,
       levelRaw: fields.levelRaw,
@@ -112,20 +117,18 @@ export function applyFields(record: LogRecord, fields: ParsedFields): void {
       thread: fields.thread,
       message: fields.message,
     };
-  } else {
-    const merged: Record<string, unknown> = {};
-    if (before !== undefined) copyKeys(merged, before);
-    if (extra !== undefined) copyKeys(merged, extra);
-    merged.timestamp = fields.timestamp;
-    merged.level = fields.level;
-    merged.levelRaw = fields.levelRaw;
-    merged.component = fields.component;
-    merged.pid = fields.pid;
-    merged.thread = fields.thread;
-    merged.message = fields.message;
-    record.fields = merged;
   }
-  record.parsedText = record.text;
+  const merged: Record<string, unknown> = {};
+  if (before !== undefined) copyKeys(merged, before);
+  if (extra !== undefined) copyKeys(merged, extra);
+  merged.timestamp = fields.timestamp;
+  merged.level = fields.level;
+  merged.levelRaw = fields.levelRaw;
+  merged.component = fields.component;
+  merged.pid = fields.pid;
+  merged.thread = fields.thread;
+  merged.message = fields.message;
+  return merged;
 }
 
 /** Own keys of `source` onto `target`, as a spread copies them: "__proto__" stays a plain key. */

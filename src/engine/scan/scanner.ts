@@ -11,7 +11,6 @@ import { compileCustomFormats } from '../formats/custom.ts';
 import { headerTest, EntryJoiner } from '../formats/multiline.ts';
 import { LineParser } from '../formats/parser.ts';
 import { ALL_FORMATS, formatById, PLAIN_FORMAT } from '../formats/registry.ts';
-import { applyFields } from '../formats/stage.ts';
 import { createParseContext, type LogFormat } from '../formats/types.ts';
 import { describeInputError, openSource, type BlobLike, type Compression } from '../lines/source.ts';
 import { LineSplitter } from '../lines/splitter.ts';
@@ -27,6 +26,7 @@ import { PipelineExecutor, PipelineStopped, type NodeCounters } from '../pipelin
 import { buildGraph, instantiate, type PipelineGraph } from '../pipeline/graph.ts';
 import type { ProcessorInstance, RunContext } from '../processors/types.ts';
 import { LEVELS, type LineBatch, type LogRecord, type TraceInFlight } from '../types.ts';
+import { Entry } from './entry.ts';
 import type { RunPiece, ScanRange, ScanSetup } from './types.ts';
 
 /** Where a range worker writes the pipeline's output lines (e.g. a file in private storage). */
@@ -301,19 +301,8 @@ export class RangeScanner {
     }
   }
 
-  private record(lineNo: number, offset: number, text: string): LogRecord {
-    // Every field present from the start: one object shape for all records keeps V8 fast.
-    return {
-      lineNo,
-      offset,
-      text,
-      level: undefined,
-      ts: undefined,
-      fields: undefined,
-      parsedText: undefined,
-      original: this.tracing ? text : undefined,
-      trace: undefined,
-    };
+  private record(lineNo: number, offset: number, text: string): Entry {
+    return new Entry(lineNo, offset, text, this.tracing ? text : undefined);
   }
 
   /** Lines → entries (joined, parsed) → level and time → pipeline → output. */
@@ -327,7 +316,7 @@ export class RangeScanner {
     for (let i = 0; i < n; i++) {
       const record = entries[i];
       const before = parser.unmatched;
-      applyFields(record, parser.parse(record.text));
+      (record as Entry).parsed(parser.parse(record.text));
       head.level[i] = levelIndexOf(record.level!);
       head.ts[i] = record.ts ?? NaN;
       head.unmatched[i] = parser.unmatched - before;
