@@ -130,7 +130,8 @@ test('a single 200 MB line is cut and counted, the run completes and the tab sta
     }
     expect(await waitForRunEnd(page, 'one-huge-line.log')).toBe('Completed');
     expect(answeredWhileRunning, 'the page answered while the run was live').toBeGreaterThan(0);
-    expect(slowestAnswerMs).toBeLessThan(1000);
+    // A frozen tab would not answer for the whole line (tens of seconds); a loaded machine delays answers by a second or so.
+    expect(slowestAnswerMs).toBeLessThan(3000);
     // 200 ms is far above the design's 50 ms budget: this catches a frozen tab, not a slow frame.
     expect(Math.max(0, ...(await longTasks()))).toBeLessThan(200);
 
