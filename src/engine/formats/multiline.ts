@@ -38,8 +38,6 @@ export class EntryJoiner {
   joined = 0;
   /** Entries cut short by a cap. */
   capped = 0;
-  /** Lines before the first header, each an entry of its own. */
-  orphans = 0;
   private head: LogRecord | null = null;
   private parts: string[] = [];
   private chars = 0;
@@ -64,7 +62,6 @@ export class EntryJoiner {
         this.flush(out);
         this.start(record);
       } else if (this.head === null) {
-        this.orphans++;
         out.push(record);
       } else if (this.parts.length + 1 >= this.maxLines || this.chars + 1 + text.length > this.maxChars) {
         this.flush(out);

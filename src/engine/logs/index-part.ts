@@ -33,8 +33,16 @@ export interface IndexPart {
   /** Index into TIME_UNITS_MS. */
   blockUnit: Uint8Array;
   codes: Uint16Array;
-  /** Entries that are lines before the file's first header (each an entry of its own). */
-  leading: number;
+  /**
+   * Blocks whose entries span several lines: where the block's bitmap of continuation lines
+   * starts in `joins` (a word index), -1 for a block of one-line entries. Bit j of a block's
+   * bitmap is set when its line j joined the entry above: the entries read back exactly as the
+   * scan joined them, without testing a line against the format.
+   */
+  blockJoins: Int32Array;
+  joins: Uint32Array;
+  /** Lines in each block. */
+  blockLineCount: Uint32Array;
 }
 
 const LEVEL_INDEX = new Map<Level, number>(LEVELS.map((level, i) => [level, i]));
@@ -67,12 +75,14 @@ export class IndexBuilder {
   private blockStart = 0;
   private readonly times = new Float64Array(BLOCK_ENTRIES);
   private readonly levels = new Uint8Array(BLOCK_ENTRIES);
+  private readonly entryLines = new Uint32Array(BLOCK_ENTRIES);
+  private joinStarts: number[] = [];
+  private lineCounts: number[] = [];
+  private joinWords: number[] = [];
   private endOffset = 0;
-  /** Entries before the file's first header, since the last take. */
-  leading = 0;
 
-  /** One entry, in file order: where it starts, its first line's number, its level and time (NaN: none). */
-  add(offset: number, line: number, levelIndex: number, ts: number): void {
+  /** One entry, in file order: where it starts, its first line's number, its lines, its level and time (NaN: none). */
+  add(offset: number, line: number, levelIndex: number, ts: number, lines = 1): void {
     if (this.blockEntries === BLOCK_ENTRIES || (this.blockEntries > 0 && offset - this.blockStart >= BLOCK_BYTES)) this.close();
     if (this.blockEntries === 0) {
       this.blockStart = offset;
@@ -81,6 +91,7 @@ export class IndexBuilder {
     }
     this.times[this.blockEntries] = ts;
     this.levels[this.blockEntries] = levelIndex;
+    this.entryLines[this.blockEntries] = lines;
     this.blockEntries++;
   }
 
@@ -96,9 +107,13 @@ export class IndexBuilder {
       blockBase: Float64Array.from(this.bases),
       blockUnit: Uint8Array.from(this.units),
       codes: this.codes.slice(0, this.used),
-      leading: this.leading,
+      blockJoins: Int32Array.from(this.joinStarts),
+      joins: Uint32Array.from(this.joinWords),
+      blockLineCount: Uint32Array.from(this.lineCounts),
     };
-    this.leading = 0;
+    this.joinStarts = [];
+    this.joinWords = [];
+    this.lineCounts = [];
     this.offsets = [];
     this.lines = [];
     this.counts = [];
@@ -136,6 +151,26 @@ export class IndexBuilder {
       let code = NO_TIME;
       if (t === t) code = Math.min(NO_TIME - 1, Math.floor(t / size) - base / size);
       this.codes[this.used++] = (code << LEVEL_BITS) | levels[i];
+    }
+    // The lines of the block, and which of them joined the entry above.
+    let lineCount = 0;
+    for (let i = 0; i < n; i++) lineCount += this.entryLines[i];
+    this.lineCounts.push(lineCount);
+    if (lineCount === n) {
+      this.joinStarts.push(-1);
+    } else {
+      const start = this.joinWords.length;
+      const words = new Uint32Array(Math.ceil(lineCount / 32));
+      let line = 0;
+      for (let i = 0; i < n; i++) {
+        for (let k = 1; k < this.entryLines[i]; k++) {
+          const j = line + k;
+          words[j >>> 5] |= 1 << (j & 31);
+        }
+        line += this.entryLines[i];
+      }
+      this.joinStarts.push(start);
+      for (const w of words) this.joinWords.push(w);
     }
     this.counts.push(n);
     this.bases.push(base);

@@ -45,8 +45,10 @@ export class LogIndex {
   endOffset = 0;
   /** Lines of the file indexed so far (the merge sets it). */
   linesTotal = 0;
-  /** The first entries of the file that are lines before its first header (each an entry of its own). */
-  leadingEntries = 0;
+  /** Per block: where its bitmap of continuation lines starts in `joinWords`, -1 when it has none. */
+  private readonly joinStarts = new Column((n) => new Float64Array(n));
+  private readonly joinWords = new Column((n) => new Uint32Array(n));
+  private readonly lineCounts = new Column((n) => new Float64Array(n));
 
   /** Entries that failed in a processor: a bitset, 1 bit per entry. */
   private failedWords = new Column((n) => new Uint32Array(n));
@@ -87,7 +89,10 @@ export class LogIndex {
     this.bases.push(part.blockBase);
     this.units.push(part.blockUnit);
     this.codes.push(part.codes);
-    this.leadingEntries += part.leading;
+    const wordBase = this.joinWords.length;
+    for (let b = 0; b < part.blockJoins.length; b++) this.joinStarts.pushOne(part.blockJoins[b] < 0 ? -1 : part.blockJoins[b] + wordBase);
+    this.joinWords.push(part.joins);
+    this.lineCounts.push(part.blockLineCount);
     if (part.endOffset === part.endOffset) this.endOffset = part.endOffset;
     else if (part.blockOffsets.length) this.endOffset = Math.max(this.endOffset, part.blockOffsets[part.blockOffsets.length - 1]);
   }
@@ -102,7 +107,10 @@ export class LogIndex {
 
   /** Bytes the index holds (its columns' capacity). */
   get bytes(): number {
-    return this.offsets.bytes + this.lines.bytes + this.firstEntries.bytes + this.bases.bytes + this.units.bytes + this.codes.bytes;
+    return (
+      this.offsets.bytes + this.lines.bytes + this.firstEntries.bytes + this.bases.bytes + this.units.bytes + this.codes.bytes +
+      this.joinStarts.bytes + this.joinWords.bytes + this.lineCounts.bytes + this.failedWords.bytes
+    );
   }
 
   /** The block holding entry `entry` (0-based). */
@@ -129,6 +137,29 @@ export class LogIndex {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  /**
+   * Whether line `j` of block `b` joined the entry above (a reader of the block needs no format
+   * to join its lines back as the scan did); null when every line of the block is an entry.
+   */
+  joinsOf(b: number): ((line: number) => boolean) | null {
+    const start = this.joinStarts.data[b];
+    if (start < 0) return null;
+    const words = this.joinWords.data;
+    return (j) => (words[start + (j >>> 5)] & (1 << (j & 31))) !== 0;
+  }
+
+  /** Block `b`'s bitmap of continuation lines (a copy, for a worker), null when it has none. */
+  joinWordsOf(b: number): Uint32Array | null {
+    const start = this.joinStarts.data[b];
+    if (start < 0) return null;
+    return this.joinWords.data.slice(start, start + Math.ceil(this.lineCounts.data[b] / 32));
+  }
+
+  /** Lines in block `b`. */
+  linesOf(b: number): number {
+    return this.lineCounts.data[b];
   }
 
   block(b: number): { offset: number; end: number; firstLine: number; firstEntry: number; entries: number } {

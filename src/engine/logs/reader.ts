@@ -3,12 +3,10 @@
  * and split and joined exactly as the scan did (the block starts an entry; continuation lines
  * join the entry above), so entry k of the index is entry k read back.
  */
-import { EntryJoiner, headerTest } from '../formats/multiline.ts';
 import { LineParser } from '../formats/parser.ts';
 import { createParseContext, type LogFormat } from '../formats/types.ts';
 import type { BlobLike } from '../lines/source.ts';
 import { LineSplitter, type LineEnd } from '../lines/splitter.ts';
-import type { LogRecord } from '../types.ts';
 
 /** How the run read its file: what reading it back needs. */
 export interface EntryReading {
@@ -34,39 +32,31 @@ export async function readBytes(blob: BlobLike, from: number, to: number): Promi
 }
 
 /**
- * The entries of bytes that start an entry: `bytes` are the file's from `offset`, whose first
- * line is line `firstLine` + 1 (0-based `firstLine`). `leading`: the bytes start before the
- * file's first header.
+ * The entries of the bytes of a block: `bytes` are the file's from `offset`, whose first line is
+ * line `firstLine` + 1 (0-based `firstLine`); `joins(j)` says whether the block's line j joined
+ * the entry above (the index keeps it), null when every line is an entry.
  */
-export function entriesOf(bytes: Uint8Array, offset: number, firstLine: number, reading: EntryReading, leading = false): ReadEntry[] {
+export function entriesOf(bytes: Uint8Array, offset: number, firstLine: number, reading: EntryReading, joins: ((line: number) => boolean) | null): ReadEntry[] {
   const splitter = new LineSplitter({ maxLineBytes: reading.maxLineBytes, lineEnd: reading.lineEnd });
-  const records: LogRecord[] = [];
-  let lineNo = firstLine;
+  const entries: ReadEntry[] = [];
+  let line = 0;
   const add = (batch: ReturnType<LineSplitter['push']>) => {
     if (!batch) return;
-    for (let i = 0; i < batch.texts.length; i++) {
-      records.push({ lineNo: ++lineNo, offset: offset + batch.offsets[i], text: batch.texts[i] });
+    for (let i = 0; i < batch.texts.length; i++, line++) {
+      const text = batch.texts[i];
+      const last = entries[entries.length - 1];
+      if (joins !== null && last !== undefined && joins(line)) {
+        last.text += `\n${text}`;
+        last.lines++;
+      } else {
+        entries.push({ offset: offset + batch.offsets[i], lineNo: firstLine + line + 1, lines: 1, text });
+      }
     }
   };
-  add(splitter.push(bytes));
+  // Decoding is fast in pieces of tens of kilobytes and slow past a megabyte (see the scanner).
+  for (let at = 0; at < bytes.length; at += 64 * 1024) add(splitter.push(bytes.subarray(at, at + 64 * 1024)));
   add(splitter.finish());
-  let entries = records;
-  if (reading.multiline && reading.format.hasHeaders) {
-    const isHeader = headerTest(reading.format, createParseContext({ timeZoneOffsetMinutes: reading.timeZoneOffsetMinutes }));
-    // The block starts an entry whatever its first line is (the scan's entry began there, or was
-    // cut there by a cap), unless it is before the file's first header, where lines stand alone.
-    let first = !leading;
-    const joiner = new EntryJoiner((text) => (first ? ((first = false), true) : isHeader(text)));
-    entries = joiner.push(records);
-    entries.push(...joiner.finish());
-  }
-  return entries.map((r) => ({ offset: r.offset, lineNo: r.lineNo, lines: countLines(r.text), text: r.text }));
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
-  return n;
+  return entries;
 }
 
 /** The reading of a plan (a worker's side), its format resolved. */

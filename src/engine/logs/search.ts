@@ -24,8 +24,13 @@ export interface SearchBlock {
   firstEntry: number;
   entries: number;
   lines: number;
-  /** The block starts before the file's first header. */
-  leading: boolean;
+  /** The block's bitmap of lines that joined the entry above (bit j: line j), null when every line is an entry. */
+  joins: Uint32Array | null;
+}
+
+/** Whether line j of a block joined the entry above, from the block's bitmap. */
+export function joinsFrom(words: Uint32Array | null): ((line: number) => boolean) | null {
+  return words === null ? null : (j) => (words[j >>> 5] & (1 << (j & 31))) !== 0;
 }
 
 /** Whether a query needs the file read (not only the index). */
@@ -156,33 +161,38 @@ export function searchBlocks(
   const fields = (search.fields ?? []).map(compileField);
   const parser = fields.length || search.unmatched ? readerParser(reading) : null;
   const base = blocks[0]?.offset ?? 0;
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  const eol = reading.lineEnd === 'cr' ? '\r' : '\n';
+  const eolByte = reading.lineEnd === 'cr' ? 13 : 10;
+  const literalBytes = text?.literal ? asciiFinder(text.literal.needle, text.literal.caseSensitive) : null;
   for (const block of blocks) {
     const slice = bytes.subarray(block.offset - base, block.end - base);
-    // A literal alone, in a block of one-line entries: indexOf over the whole block.
-    if (text?.literal && !parser && block.lines === block.entries && !block.leading) {
-      const whole = decoder.decode(slice);
-      const hay = text.literal.caseSensitive ? whole : whole.toLowerCase();
-      const needle = text.literal.needle;
+    // A literal alone: found in the block's bytes, each match placed on its line, the line on its entry.
+    if (literalBytes && !parser) {
+      const joins = block.joins;
       let line = 0;
+      let entry = 0;
       let lineStart = 0;
-      let lastLine = -1;
-      for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) {
+      let lastEntry = -1;
+      for (let at = literalBytes.find(slice, 0); at !== -1; at = literalBytes.find(slice, at + 1)) {
         while (true) {
-          const end = hay.indexOf(eol, lineStart);
+          const end = slice.indexOf(eolByte, lineStart);
           if (end === -1 || end >= at) break;
           line++;
+          // A line that joined the entry above starts no entry of its own.
+          if (joins === null || (joins[line >>> 5] & (1 << (line & 31))) === 0) entry++;
           lineStart = end + 1;
         }
-        if (line !== lastLine && line < block.entries) {
-          set(block.firstEntry + line);
-          lastLine = line;
+        if (entry !== lastEntry && entry < block.entries) {
+          set(block.firstEntry + entry);
+          lastEntry = entry;
+          // The rest of this line cannot add a match to this entry: skip to its end.
+          const end = slice.indexOf(eolByte, at);
+          if (end === -1) break;
+          at = end;
         }
       }
       continue;
     }
-    const entries = entriesOf(slice, block.offset, block.firstLine, reading, block.leading);
+    const entries = entriesOf(slice, block.offset, block.firstLine, reading, joinsFrom(block.joins));
     for (let k = 0; k < entries.length && k < block.entries; k++) {
       const entry = entries[k];
       if (text && !text.test(entry.text)) continue;
@@ -196,4 +206,70 @@ export function searchBlocks(
     }
   }
   return { first, bits };
+}
+
+/**
+ * Finds an ASCII text in bytes (its first byte by the native indexOf, then the rest compared,
+ * letters folded when case does not matter): no decoding, for the common literal search.
+ * Null for a text with other characters (it is searched in decoded text).
+ */
+export function asciiFinder(needle: string, caseSensitive: boolean): { find(bytes: Uint8Array, from: number): number } | null {
+  if (needle.length === 0) return null;
+  const codes = new Uint8Array(needle.length);
+  for (let i = 0; i < needle.length; i++) {
+    const c = needle.charCodeAt(i);
+    if (c > 0x7e || c === 10 || c === 13) return null;
+    codes[i] = caseSensitive ? c : lower(c);
+  }
+  const n = codes.length;
+  // Look for the needle's rarest byte (by how often it is in log text), then compare the rest.
+  let anchor = 0;
+  for (let i = 1; i < n; i++) if (commonness(codes[i]) < commonness(codes[anchor])) anchor = i;
+  const a = codes[anchor];
+  const aUpper = !caseSensitive && a >= 97 && a <= 122 ? a - 32 : -1;
+  const matchesAt = (bytes: Uint8Array, at: number): boolean => {
+    if (at < 0 || at + n > bytes.length) return false;
+    for (let k = 0; k < n; k++) {
+      const b = bytes[at + k];
+      if ((caseSensitive ? b : lower(b)) !== codes[k]) return false;
+    }
+    return true;
+  };
+  if (aUpper < 0) {
+    return {
+      find(bytes, from) {
+        for (let at = bytes.indexOf(a, from + anchor); at !== -1; at = bytes.indexOf(a, at + 1)) if (matchesAt(bytes, at - anchor)) return at - anchor;
+        return -1;
+      },
+    };
+  }
+  return {
+    find(bytes, from) {
+      // The next place either case of the anchor letter is, tried in order.
+      let lo = bytes.indexOf(a, from + anchor);
+      let up = bytes.indexOf(aUpper, from + anchor);
+      while (lo !== -1 || up !== -1) {
+        const at = up === -1 || (lo !== -1 && lo < up) ? lo : up;
+        if (matchesAt(bytes, at - anchor)) return at - anchor;
+        if (at === lo) lo = bytes.indexOf(a, at + 1);
+        else up = bytes.indexOf(aUpper, at + 1);
+      }
+      return -1;
+    },
+  };
+}
+
+/** How common an (ASCII, lowercased) byte is in log text: letters by English frequency, space and digits most. */
+function commonness(c: number): number {
+  if (c === 32) return 100;
+  if (c >= 48 && c <= 57) return 60;
+  const at = 'etaoinsrhldcumfpgwybvkxjqz'.indexOf(String.fromCharCode(c));
+  if (at !== -1) return 50 - at;
+  if (c >= 65 && c <= 90) return 10;
+  // Punctuation: some common in logs (.:-/,=), the rest rare.
+  return '.:-/,=_[]()'.includes(String.fromCharCode(c)) ? 40 : 5;
+}
+
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }

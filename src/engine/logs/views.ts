@@ -458,7 +458,7 @@ export class LogViews implements LogSource {
     const index = file.index;
     const block = index.block(b);
     const bytes = await readBytes(file.blob, block.offset, block.end);
-    const entries = entriesOf(bytes, block.offset, block.firstLine, file.reading, block.firstEntry < index.leadingEntries);
+    const entries = entriesOf(bytes, block.offset, block.firstLine, file.reading, index.joinsOf(b));
     cache.set(b, entries);
     if (cache.size > CACHED_BLOCKS) cache.delete(cache.keys().next().value!);
     return entries;
@@ -521,15 +521,14 @@ function tasksOf(index: LogIndex, rows: RowSet | null): SearchBlock[][] {
       bytes = 0;
       continue;
     }
-    const next = b + 1 < index.blocks ? index.block(b + 1).firstLine : index.linesTotal;
     current.push({
       offset: block.offset,
       end: block.end,
       firstLine: block.firstLine,
       firstEntry: block.firstEntry,
       entries: block.entries,
-      lines: next - block.firstLine,
-      leading: block.firstEntry < index.leadingEntries,
+      lines: index.linesOf(b),
+      joins: index.joinWordsOf(b),
     });
     bytes += block.end - block.offset;
     if (bytes >= TASK_BYTES) {

@@ -72,7 +72,6 @@ export class RangeScanner {
   private readonly lastCounters: NodeCounters[];
   private lastEdges: Float64Array;
   private lastOutput = 0;
-  private lastOrphans = 0;
   // What the current piece collects; replaced when it is reported.
   private piece!: PieceCollector;
   private readonly heads = new HeadColumns();
@@ -441,10 +440,6 @@ export class RangeScanner {
         ? { circuits: this.breakers.map((b) => ({ state: b?.state ?? 'closed', openings: b?.openings ?? 0 })) }
         : {}),
     };
-    if (piece.index && this.joiner) {
-      piece.index.leading = this.joiner.orphans - this.lastOrphans;
-      this.lastOrphans = this.joiner.orphans;
-    }
     const next = new PieceCollector(this.graph.nodes.length, this.setup.caps, this.setup, this.setup.index, p);
     this.piece = next;
     return piece;
@@ -501,7 +496,7 @@ class PieceCollector {
       }
       this.minutes[this.minuteAt + 1 + level]++;
     }
-    this.index?.add(record.offset, record.lineNo - 1, level, ts);
+    this.index?.add(record.offset, record.lineNo - 1, level, ts, lines);
   }
 }
 
