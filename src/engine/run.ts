@@ -386,6 +386,7 @@ export class LogRun {
 
   private stop(status: RunStatus, message?: string): void {
     this.runStatus = status;
+    for (const index of this.merger.indexes) index?.compact();
     this.message = message;
     this.finishedMs = performance.now();
     this.tick(this.finishedMs - this.t0, false);

@@ -20,8 +20,13 @@ class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
     this.reserve(1);
     this.data[this.length++] = value;
   }
+  /** Bytes the values take (the column may hold room for more). */
   get bytes(): number {
-    return this.data.byteLength;
+    return this.length * this.data.BYTES_PER_ELEMENT;
+  }
+  /** Lets go of the room for more (once nothing more comes). */
+  compact(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length) as T;
   }
   private reserve(n: number): void {
     if (this.length + n <= this.data.length) return;
@@ -105,7 +110,12 @@ export class LogIndex {
     return this.offsets.length;
   }
 
-  /** Bytes the index holds (its columns' capacity). */
+  /** Lets go of the columns' room for more: the run has ended. */
+  compact(): void {
+    for (const column of [this.offsets, this.lines, this.firstEntries, this.bases, this.units, this.codes, this.joinStarts, this.joinWords, this.lineCounts, this.failedWords]) column.compact();
+  }
+
+  /** Bytes the index's values take. */
   get bytes(): number {
     return (
       this.offsets.bytes + this.lines.bytes + this.firstEntries.bytes + this.bases.bytes + this.units.bytes + this.codes.bytes +
