@@ -62,6 +62,8 @@ export interface RunOptions {
   index?: boolean;
   /** Bytes read from the file at once (default 4 MiB): tests that trickle a file read less. */
   readBytes?: number;
+  /** Hand the output lines to the pool's outputs (default true; false for a read that only indexes). */
+  keepOutput?: boolean;
 }
 
 export interface RunHooks {
@@ -317,7 +319,7 @@ export class LogRun {
         anchorTs: plan.anchorTs,
         trace: this.options.trace ?? null,
         caps: this.caps,
-        keepOutput: true,
+        keepOutput: this.options.keepOutput ?? true,
         index: this.options.index ?? true,
         pieceMs: Math.min(PIECE_MS, this.interval),
         ...(this.options.readBytes ? { readBytes: this.options.readBytes } : {}),

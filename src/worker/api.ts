@@ -81,14 +81,18 @@ const searchInWorkers: BlockSearcher = (file, blocks, search, signal) =>
 const COMPRESSED_LOGS =
   'The lines of a compressed file (.gz, .zst) cannot be shown yet: its counts, charts and patterns are here; decompress it (gunzip, unzstd) and open it again to read its lines.';
 
+/** A stored run's file(s) read again for its Logs view (see `logReopen`); replaced by the next run. */
+let reopened: LogRun | null = null;
+
 function currentViews(): LogViews | null {
-  if (logViewsOf !== latest || logViews === null) {
-    const files = latest?.logFiles() ?? [];
+  const shown = reopened ?? latest;
+  if (logViewsOf !== shown || logViews === null) {
+    const files = shown?.logFiles() ?? [];
     if (files.length === 0) return null;
     // Offsets are of the decoded bytes: a compressed file cannot be sliced at them.
-    const compressed = latest!.parallelism.compressed ? COMPRESSED_LOGS : null;
+    const compressed = shown!.parallelism.compressed ? COMPRESSED_LOGS : null;
     logViews = new LogViews(files, searchInWorkers, compressed);
-    logViewsOf = latest;
+    logViewsOf = shown;
   }
   return logViews;
 }
@@ -184,6 +188,7 @@ export const api = {
       { onSnapshot },
     );
     latest = run;
+    reopened = null;
     let kept: (where: { db: LinesightDatabase; runId: string } | null) => void = () => {};
     latestKept = new Promise((resolve) => (kept = resolve));
     const persister = store
@@ -246,6 +251,25 @@ export const api = {
     if (!done) return null;
     if (run.status !== 'running') await keepAlerts(run, latestKept);
     return alerts.alerts();
+  },
+
+  /**
+   * Reads a stored run's file(s) again to show its Logs view (the lines are never stored): its
+   * index is built anew at scan speed, with the format the run had. Until the next run (or the
+   * next call), the log* methods serve these files. Resolves with what the index knows.
+   */
+  async logReopen(files: File[], options: { format?: string; customFormats?: unknown[]; timeZoneOffsetMinutes?: number } = {}): Promise<LogIndexInfo | null> {
+    const index = new LogRun(files.length === 1 ? files[0] : files, { processors: [] }, {
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.customFormats ? { customFormats: options.customFormats } : {}),
+      ...(isTimeZoneOffset(options.timeZoneOffsetMinutes) ? { timeZoneOffsetMinutes: options.timeZoneOffsetMinutes } : {}),
+      pool: (pool ??= typeof Worker === 'function' ? new WorkerPool(defaultWorkers()) : inProcessPool(1)),
+      keepOutput: false,
+    });
+    reopened = index;
+    const report = await index.execute();
+    if (report.run.status === 'failed') throw new Error(report.run.message ?? 'The file could not be read again.');
+    return currentViews()?.info() ?? null;
   },
 
   /** The Logs view of the live or last run (see engine/logs/types.ts LogSource). */

@@ -6,7 +6,7 @@ import { initialSnapshot, type RunSnapshot } from '../engine/snapshot.ts';
 import type { AlertView } from '../engine/metrics/alerts.ts';
 import type { AlertUserAction, FormatInfo, RunResult, StartRun, WorkerApi } from './api.ts';
 import type { StorageStatus } from './persist.ts';
-import type { LogSource } from '../engine/logs/types.ts';
+import type { LogIndexInfo, LogSource } from '../engine/logs/types.ts';
 import type { OutputStorage } from './output.ts';
 
 export type { ConfigIssue, PipelineConfig } from '../engine/pipeline/config.ts';
@@ -199,6 +199,11 @@ export class EngineClient {
 
   latestOutputFile(): Promise<File | null> {
     return this.remote.latestOutputFile();
+  }
+
+  /** Reads a stored run's file(s) again for its Logs view (see the worker's logReopen). */
+  reopenLog(files: File[], options: { format?: string; customFormats?: unknown[]; timeZoneOffsetMinutes?: number } = {}): Promise<LogIndexInfo | null> {
+    return this.remote.logReopen(files, options);
   }
 
   /** The Logs view's source for the live or last run: the engine worker reads the file. */

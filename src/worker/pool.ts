@@ -82,7 +82,7 @@ export class WorkerPool implements ScanPool {
     try {
       const file = input.blob as File;
       return await Promise.race([
-        member.remote.scan(task, file, input.stream === true, setup, range, this.output?.(range.index, range.of) ?? null, proxy(onPiece)),
+        member.remote.scan(task, file, input.stream === true, setup, range, (setup.keepOutput ? this.output?.(range.index, range.of) : null) ?? null, proxy(onPiece)),
         failure,
       ]);
     } finally {

@@ -214,3 +214,25 @@ describe('the Logs view over several files', () => {
     expect(search.progress.rows).toBe(b.entries.filter((e) => e.lines[0].includes('other request 7')).length);
   });
 });
+
+describe('the worker api\'s Logs view', () => {
+  it('serves the last run\'s lines, and a stored run\'s file read again', async () => {
+    const { api } = await import('../../../src/worker/api.ts');
+    const { text, entries } = knownLog(500);
+    const file = new File([text], 'known.log');
+    await api.run(file, { runId: 'logs-api', pipeline: JSON.stringify({ processors: [{ type: 'counter', by: 'level' }] }), keepOutput: false, trace: null, traceCap: 10, persist: false }, () => {});
+    expect((await api.logInfo())?.entries).toBe(entries.length);
+    const view = await new Promise<number>((done) => {
+      let id = 0;
+      void api.logOpenView({ levels: ['ERROR'], onlyMatches: false }, (p) => p.done && setTimeout(() => done(id))).then((v) => (id = v));
+    });
+    const errors = entries.filter((e) => e.level === 'ERROR');
+    expect((await api.logRows(view, 0, 3)).map((r) => r.lineNo)).toEqual(errors.slice(0, 3).map((e) => e.firstLine));
+
+    // Another file, read again as a stored run's would be: its lines are served until the next run.
+    const other = knownLog(40);
+    const info = await api.logReopen([new File([other.text], 'other.log')], { format: 'log4j' });
+    expect(info?.entries).toBe(40);
+    expect(info?.files[0].name).toBe('other.log');
+  });
+});
