@@ -17,7 +17,7 @@ import { writeLog } from '../../bench/generate.ts';
 import { LOGHUB_DIR, readLoghubStructured } from '../engine/processors/loghub.ts';
 import { madeLog } from '../fixtures/logs.ts';
 import { openApp, type AppSession } from './browser.ts';
-import { clickForDownload, downloadText, expectNoPageErrors, openLog, tempDir, waitForRunEnd } from './helpers.ts';
+import { clickForDownload, downloadText, expectNoPageErrors, mainThreadTasks, openLog, tempDir, waitForRunEnd } from './helpers.ts';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNKNOWN'] as const;
 
@@ -263,23 +263,3 @@ describe('the main thread while a big file runs with the charts shown', () => {
     expectNoPageErrors(app);
   });
 });
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/** Top-level tasks of renderer main threads in a Chromium trace: wall and CPU time, µs. */
-function mainThreadTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[]): { wall: number; cpu: number }[] {
-  const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? []);
-  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  return events
-    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`))
-    .map((e) => ({ wall: e.dur ?? 0, cpu: e.tdur ?? e.dur ?? 0 }));
-}

@@ -210,3 +210,35 @@ export function storedRuns(page: Page): Promise<{ fileName: string; status: stri
       }),
   );
 }
+
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** Top-level tasks of renderer main threads in a Chromium trace: wall and CPU time, µs. */
+export function mainThreadTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[]): { wall: number; cpu: number }[] {
+  const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? []);
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events
+    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => ({ wall: e.dur ?? 0, cpu: e.tdur ?? e.dur ?? 0 }));
+}
+
+/** Main-thread tasks (wall and CPU time, µs) while `during` runs, from Chromium's own trace. */
+export async function traceMainThread(app: AppSession, during: () => Promise<void>): Promise<{ wall: number; cpu: number }[]> {
+  await app.browser.startTracing(app.page, { categories: ['disabled-by-default-devtools.timeline'] });
+  const outcome = await during().then(
+    () => ({ failed: false as const }),
+    (error: unknown) => ({ failed: true as const, error }),
+  );
+  const trace = await app.browser.stopTracing();
+  if (outcome.failed) throw outcome.error;
+  return mainThreadTasks(JSON.parse(trace.toString('utf8')));
+}
