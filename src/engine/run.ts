@@ -573,6 +573,7 @@ export class LogRun {
         maxLineBytes: this.maxLineBytes,
       },
       counters: this.counters(now),
+      reading: { workers: this.workers, orderedBecause: this.orderedReason },
       graph: this.graphSection(),
       observed: { traces: merger.traces.seen, errors: merger.errors.total, events: this.events.seen },
       levels: this.levels(),

@@ -99,6 +99,14 @@ export interface RunSnapshot {
   message?: string;
   /** A run of several files: each one's name, size, lines, entries and format. */
   files?: FileSummary[];
+  /** How the file is read: by how many range workers, and why in order by one when it must be. */
+  reading?: Reading;
+}
+
+export interface Reading {
+  workers: number;
+  /** E.g. "counter numbers the lines it sees in file order ({count})"; null when ranges run apart. */
+  orderedBecause: string | null;
 }
 
 export interface FileSummary {

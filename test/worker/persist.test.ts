@@ -200,7 +200,8 @@ describe('RunPersister', { timeout: 30_000 }, () => {
     // Lines grow from checkpoint to checkpoint: each holds the run as it was then.
     const lines = h.checkpoints.map((c) => c.linesRead);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
-    expect(lines[0]).toBeGreaterThan(0);
+    // The first may have been taken before any line was through; later ones were not.
+    expect(lines[1]).toBeGreaterThan(0);
 
     // The stored run gives back exactly the report the run produced, retention included.
     expect(await loadRun(db, 'live')).toEqual(final);

@@ -6,7 +6,7 @@ import type { MetricsSection } from '../metrics/series.ts';
 import { timelineSection, type TimelineSection, type TimeRange } from '../metrics/timeline.ts';
 import type { ErrorsSection, EventsSection, GraphSection, TracesSection } from '../observe/types.ts';
 import type { Level } from '../types.ts';
-import type { CounterState, FileSummary, InputStats, ProcessorStats, RunSnapshot, Totals } from '../snapshot.ts';
+import type { CounterState, FileSummary, InputStats, ProcessorStats, Reading, RunSnapshot, Totals } from '../snapshot.ts';
 
 export const REPORT_SCHEMA = 'linesight.report/v1';
 
@@ -34,6 +34,8 @@ export interface Report {
     durationMs: number;
     /** Why the run stopped early or failed. */
     message?: string;
+    /** Absent in reports made before the pool of workers. */
+    reading?: Reading;
   };
   pipeline: PipelineConfigJson;
   processors: ProcessorStats[];
@@ -127,6 +129,7 @@ export function buildReport(
       linesRead: final.linesRead,
       durationMs: final.elapsedMs,
       ...(final.message ? { message: final.message } : {}),
+      ...(final.reading ? { reading: final.reading } : {}),
     },
     pipeline: toConfigJson(config),
     processors: final.processors,

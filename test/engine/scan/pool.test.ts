@@ -163,9 +163,12 @@ describe('the pool over byte ranges', () => {
     // 2 MB: at least two ranges of a megabyte.
     expect(free.parallelism).toEqual({ workers: 2, orderedBecause: null, compressed: false });
     const ordered = new LogRun(new Blob([bytes]), config({ processors: [{ type: 'line_counter', id: 'n' }] }), { pool: inProcessPool(2) });
-    await ordered.execute();
+    const orderedReport = await ordered.execute();
     expect(ordered.parallelism.workers).toBe(1);
     expect(ordered.parallelism.orderedBecause).toMatch(/^n numbers the lines/);
+    // The report says how each was read.
+    expect(freeReport.run.reading).toEqual({ workers: 2, orderedBecause: null });
+    expect(orderedReport.run.reading).toEqual({ workers: 1, orderedBecause: ordered.parallelism.orderedBecause });
     expect(answer(freeReport)).toEqual(answer(await runLog(new Blob([bytes]), config(PIPELINES['counter by level, filter']))));
   });
 
