@@ -202,6 +202,7 @@ describe('the main thread while a big file runs with the charts shown', () => {
     ({ bytes: size } = await writeLog(logPath, { bytes: 80 * 1024 * 1024, seed: 5 }));
   });
 
+  // Minutes, not the default two: on a loaded 2-core box the traced 80 MB run alone takes that long.
   test('no long task (≥ 50 ms) happens during a run of a few seconds, while the charts update live', async () => {
     app = await openApp();
     const { page } = app;
@@ -261,5 +262,5 @@ describe('the main thread while a big file runs with the charts shown', () => {
       expect(longTasks).toEqual([]);
     }
     expectNoPageErrors(app);
-  });
+  }, 300_000);
 });
