@@ -3,7 +3,7 @@
  * what a person does with one (through the engine, which answers with the whole new list), and
  * desktop notifications for alerts that start firing while the tab is hidden.
  */
-import type { AlertUserAction, AlertView } from '../worker/client.ts';
+import { alertUnit, alertValueText, type AlertUserAction, type AlertView } from '../worker/client.ts';
 import { formatClock } from './format.ts';
 
 /** `untilMs`: for `suppress`, until when (epoch ms); null: until the run ends. */
@@ -169,21 +169,9 @@ function sorted(alerts: readonly AlertView[]): AlertView[] {
   return alerts.toSorted((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || (b.firedAt ?? '').localeCompare(a.firedAt ?? ''));
 }
 
-/** Rules whose values are shares (0–1) of lines. */
-const SHARE_RULES = new Set(['error-lines-per-minute', 'processor-error-rate']);
-
 /** An alert's value in its rule's unit: "20%", "open", "1,250 µs", "812 lines/s". */
-export function formatAlertValue(alert: Pick<AlertView, 'rule'>, value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '–';
-  if (SHARE_RULES.has(alert.rule) || /rate|share/.test(alert.rule)) {
-    const p = value * 100;
-    return `${p >= 10 ? p.toFixed(1) : p.toFixed(2)}`.replace(/\.?0+$/, '') + '%';
-  }
-  if (alert.rule.includes('circuit')) return value >= 1 ? 'open' : 'closed';
-  const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: value < 10 ? 2 : 0 }).format(value);
-  if (alert.rule.includes('p95')) return `${number} µs`;
-  if (alert.rule.includes('throughput')) return `${number} lines/s`;
-  return number;
+export function formatAlertValue(alert: Pick<AlertView, 'rule' | 'unit'>, value: number | null): string {
+  return alertValueText(alertUnit(alert), value);
 }
 
 /** "value 20% (threshold 5%)". */

@@ -36,6 +36,8 @@ export { compileCustomFormat, readSpecFile, PREVIEW_MAX_LINES } from '../engine/
 export { PreviewWorker, type Previewer } from './preview-client.ts';
 export type { SampleDetection, SamplePreview } from './preview-api.ts';
 export type { CustomFormatSpec, FormatIssue, FormatPreview, LinePreview, ParsedFields } from '../engine/formats/index.ts';
+// Alert values in words (a module without imports), the same as the HTML snapshot writes them.
+export { alertUnit, alertValueText, type AlertUnit } from '../engine/metrics/alert-units.ts';
 export type { AlertHistoryEntry, AlertSeverity, AlertState, AlertView } from '../engine/metrics/alerts.ts';
 export type { HealthSection } from '../engine/metrics/health.ts';
 export type { MetricsSection, NamedPoint, SeriesPoint } from '../engine/metrics/series.ts';

@@ -23,6 +23,9 @@
 
 import { LEVELS, type Level } from '../types.ts';
 import type { CircuitState } from '../observe/types.ts';
+import type { AlertUnit } from './alert-units.ts';
+
+export type { AlertUnit } from './alert-units.ts';
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
 export type AlertComparison = '>' | '>=' | '<' | '<=';
@@ -119,6 +122,21 @@ export interface AlertHistoryEntry {
   until?: string | null;
 }
 
+export function unitOf(metric: AlertMetric): AlertUnit {
+  switch (metric.kind) {
+    case 'processor_error_rate':
+      return 'share';
+    case 'processor_p95_us':
+      return 'us';
+    case 'level_per_minute':
+      return metric.share ? 'share' : 'lines';
+    case 'throughput_lps':
+      return 'lines_per_sec';
+    case 'circuit_open':
+      return 'circuit';
+  }
+}
+
 /** An alert as the report and the UI show it. */
 export interface AlertView {
   /** Rule id, plus `:processor` for rules watching every processor. */
@@ -126,6 +144,8 @@ export interface AlertView {
   rule: string;
   name: string;
   processor?: string;
+  /** Absent in reports made before units were written. */
+  unit?: AlertUnit;
   severity: AlertSeverity;
   state: AlertState;
   /** When it last fired (ISO 8601); null if it was never fired. */
@@ -370,6 +390,7 @@ function view(r: AlertRecord): AlertView {
     rule: r.rule.id,
     name: r.rule.name,
     ...(r.processor === undefined ? {} : { processor: r.processor }),
+    unit: unitOf(r.rule.metric),
     severity: r.rule.severity,
     state: r.state,
     firedAt: Number.isNaN(r.firedAt) ? null : new Date(r.firedAt).toISOString(),

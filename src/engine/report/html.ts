@@ -12,6 +12,7 @@
 import { LEVELS, type Level } from '../types.ts';
 import type { LogEvent, Trace } from '../observe/types.ts';
 import type { AnyReport } from './report.ts';
+import { alertUnit, alertValueText } from '../metrics/alert-units.ts';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -99,7 +100,7 @@ function healthSection(r: AnyReport): Safe {
 function alertsSection(r: AnyReport): Safe {
   if (r.alerts.length === 0) return section('alerts', 'Alerts', html`<p>No alerts.</p>`);
   const rows = r.alerts.map(
-    (a) => html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${alertState(a)}</td><td class="num">${num(a.value)}</td><td class="num">${num(a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`,
+    (a) => html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${alertState(a)}</td><td class="num">${alertValueText(alertUnit(a), a.value)}</td><td class="num">${alertValueText(alertUnit(a), a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`,
   );
   return section(
     'alerts',
@@ -289,7 +290,6 @@ const count = (n: number): string => whole.format(finite(n));
 const ms = (n: number): string => oneDecimal.format(finite(n));
 const us = (n: number): string => twoDecimals.format(finite(n));
 const percent = (share: number): string => `${oneDecimal.format(finite(share) * 100)}%`;
-const num = (n: number | null): string => (n === null || !Number.isFinite(n) ? '—' : String(Math.round(n * 10_000) / 10_000));
 const fixed = (n: number): string => String(Math.round(finite(n) * 100) / 100);
 
 function bytes(n: number): string {

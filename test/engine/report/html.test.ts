@@ -139,6 +139,23 @@ describe('toHtmlSnapshot', () => {
     expect(states).toEqual(alertsActedOn.alerts.map(() => 'suppressed for the run'));
   });
 
+  it('writes alert values in their unit, as the app does: shares as percentages', () => {
+    const report = structuredClone(hostile);
+    report.alerts = [
+      { id: 'e', rule: 'error-lines-per-minute', name: 'Errors', unit: 'share', severity: 'high', state: 'firing', firedAt: null, value: 0.5, threshold: 0.05, lastValue: 0.5, history: [] },
+      { id: 'p', rule: 'p95', name: 'Slow', unit: 'us', severity: 'low', state: 'resolved', firedAt: null, value: 1250, threshold: 1000, lastValue: 900, history: [] },
+      // A report made before alerts carried their unit: told from the rule.
+      { id: 'r', rule: 'processor-error-rate', name: 'Old', severity: 'low', state: 'resolved', firedAt: null, value: 0.2, threshold: 0.1, lastValue: 0, history: [] },
+    ];
+    const page = new DOMParser().parseFromString(toHtmlSnapshot(report), 'text/html');
+    const rows = [...page.querySelectorAll('section table tbody tr')].filter((tr) => tr.closest('table')?.querySelector('caption')?.textContent === 'Alerts');
+    expect(rows.map((tr) => [tr.children[4].textContent, tr.children[5].textContent])).toEqual([
+      ['50%', '5%'],
+      ['1,250 µs', '1,000 µs'],
+      ['20%', '10%'],
+    ]);
+  });
+
   it('renders every sample report, including failed and cancelled runs', async () => {
     for (const report of Object.values(await sampleReports())) {
       const page = new DOMParser().parseFromString(toHtmlSnapshot(report), 'text/html');
