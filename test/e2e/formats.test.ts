@@ -117,7 +117,7 @@ test('a custom format added in Settings survives a reload and is detected, with 
     await editor.getByLabel('Sample lines').fill(tildeLog().split('\n').slice(0, 2).join('\n'));
     // The live preview reads the sample before anything is saved.
     const preview = editor.getByRole('region', { name: 'Preview' });
-    await preview.getByText('2 of 2 sample lines match.', { exact: false }).waitFor();
+    await preview.getByText('2 of 2 sample lines fit.', { exact: false }).waitFor();
     await expect.poll(() => preview.getByRole('listitem').first().textContent()).toContain('2024-03-14T08:00:00.250Z');
     await editor.getByRole('button', { name: 'Save format' }).click();
     await editor.getByText('Saved “Tilde service”.', { exact: false }).waitFor();
@@ -175,7 +175,7 @@ test('a pattern that backtracks catastrophically is stopped in its worker: the p
 
   // A simpler pattern previews again, in a new worker, and saves.
   await editor.getByLabel('Pattern', { exact: true }).fill('^(?<message>[\\w\\s]+)!$');
-  await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line matches.', { exact: false }).waitFor();
+  await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line fits.', { exact: false }).waitFor();
   expect(previewWorkers()).toHaveLength(1);
   await editor.getByRole('button', { name: 'Save format' }).click();
   await editor.getByText('Saved “Words”.', { exact: false }).waitFor();

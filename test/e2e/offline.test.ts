@@ -107,7 +107,7 @@ test('after the first visit, a reload with the network off loads everything from
     await editor.getByLabel('Name', { exact: true }).fill('Offline');
     await editor.getByLabel('Pattern', { exact: true }).fill('^(?<message>.*)$');
     await editor.getByLabel('Sample lines').fill(LINES[0]);
-    await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line matches.', { exact: false }).waitFor();
+    await editor.getByRole('region', { name: 'Preview' }).getByText('1 of 1 sample line fits.', { exact: false }).waitFor();
     const previewWorker = page.workers().find((w) => w !== worker);
     expect(previewWorker, 'the preview worker runs').toBeDefined();
     expect(responses.map((response) => response.url())).toContain(previewWorker!.url());

@@ -74,7 +74,7 @@ describe('the custom format editor', () => {
     expect(within(preview()).getByText(/Paste sample lines/)).toBeTruthy();
 
     await type('Sample lines', '<2024/03/14 08:00:00> {W} disk slow\nnot a line of it\n<yesterday> {E} odd');
-    await until(() => expect(within(preview()).getByText(/2 of 3 sample lines match\./)).toBeTruthy());
+    await until(() => expect(within(preview()).getByText(/1 of 3 sample lines fit; 2 have problems \(below\)\./)).toBeTruthy());
     const items = within(preview()).getAllByRole('listitem');
     expect(items).toHaveLength(3);
     const fields = (item: HTMLElement) => [...item.querySelectorAll('dl div')].map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]);
@@ -204,7 +204,7 @@ describe('the custom format editor', () => {
       // A simpler pattern: the next preview answers, and the format saves.
       await type('Pattern', '^(?<message>[\\w\\s]+)!$');
       await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
-      expect(within(preview()).getByText(/1 of 1 sample line matches\./)).toBeTruthy();
+      expect(within(preview()).getByText(/1 of 1 sample line fits\./)).toBeTruthy();
       expect(screen.queryByRole('alert', { name: 'Problems with this format' })).toBeNull();
       expect(signals.map((s) => s.aborted)).toEqual([true, false]);
       await fireEvent.click(screen.getByRole('button', { name: 'Save format' }));

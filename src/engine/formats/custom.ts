@@ -360,7 +360,7 @@ export interface LinePreview {
 export interface FormatPreview {
   format: LogFormat;
   lines: LinePreview[];
-  /** Lines that matched the pattern. */
+  /** Lines that fit wholly: the pattern matched and their timestamp was read (no `problem`). */
   matched: number;
 }
 
@@ -391,12 +391,12 @@ export function previewCustomFormat(spec: unknown, sample: readonly string[]): R
         ? 'does not match the pattern: in a run it joins the entry above (multi-line)'
         : 'does not match the pattern: in a run it is counted as not fitting';
     } else {
-      matched++;
       const stamp = m.groups?.timestamp;
       if (stamp !== undefined && fields.timestamp === null) {
         problem = `timestamp "${stamp}" does not fit the layout ${timestampLayout ? `"${timestampLayout}"` : 'auto'}`;
       }
     }
+    if (problem === null) matched++;
     lines.push({ line, fields, problem });
   }
   return { ok: true, value: { format, lines, matched } };
