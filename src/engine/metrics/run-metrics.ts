@@ -79,7 +79,10 @@ export class RunMetrics {
   tick(elapsedMs: number, totals: { lines: number; bytes: number }, processors: readonly ProcessorState[], running: boolean): void {
     const t = Math.round(elapsedMs / 100) / 10;
     const dt = (elapsedMs - this.lastTick.at) / 1000;
-    if (dt > 0) {
+    // The tick at the end of a run that read nothing since the last one is the end, not a stall:
+    // a 0 there would end every throughput chart in a drop.
+    const endedIdle = !running && totals.lines === this.lastTick.lines && totals.bytes === this.lastTick.bytes;
+    if (dt > 0 && !endedIdle) {
       this.series.add('lines_per_sec', t, (totals.lines - this.lastTick.lines) / dt);
       this.series.add('bytes_per_sec', t, (totals.bytes - this.lastTick.bytes) / dt);
     }
