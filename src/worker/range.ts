@@ -30,13 +30,22 @@ export const rangeApi = {
     setup: ScanSetup,
     range: ScanRange,
     output: OutputOptions | null,
-    onPiece: (piece: RunPiece) => void,
+    onPiece: (piece: RunPiece) => void | Promise<void>,
   ): Promise<OutputSummary | null> {
     const controller = new AbortController();
     scans.set(task, controller);
     const sink = output ? await OpfsOutput.open(output) : undefined;
     try {
-      await new RangeScanner(setup, sink).scan(stream ? { blob: file, stream: true } : { blob: file }, range, (piece) => onPiece(transfer(piece, buffersOf(piece))), controller.signal);
+      let undelivered: { error: unknown } | null = null;
+      // Pieces go in order over one port, so only the last waits (for all of them): the engine
+      // worker merging a piece never holds this scan up.
+      const send = (piece: RunPiece): Promise<void> | undefined => {
+        const sent = Promise.resolve(onPiece(transfer(piece, buffersOf(piece)))).catch((error: unknown) => {
+          undelivered ??= { error };
+        });
+        return piece.last ? sent.then(() => { if (undelivered) throw undelivered.error; }) : undefined;
+      };
+      await new RangeScanner(setup, sink).scan(stream ? { blob: file, stream: true } : { blob: file }, range, send, controller.signal);
       return sink?.summary ?? null;
     } finally {
       scans.delete(task);

@@ -27,6 +27,7 @@ import { buildGraph, instantiate, type PipelineGraph } from '../pipeline/graph.t
 import type { ProcessorInstance, RunContext } from '../processors/types.ts';
 import { LEVELS, type LineBatch, type LogRecord, type TraceInFlight } from '../types.ts';
 import { Entry } from './entry.ts';
+import { nextTask } from './next-task.ts';
 import type { RunPiece, ScanRange, ScanSetup } from './types.ts';
 
 /** Where a range worker writes the pipeline's output lines (e.g. a file in private storage). */
@@ -188,9 +189,9 @@ export class RangeScanner {
       const batch = pending;
       pending = [];
       await this.process(batch);
-      // Awaiting promises alone never lets a message in: a timer does.
+      // Awaiting promises alone never lets a message in: a new task does.
       if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTask();
         lastYield = performance.now();
       }
     };
