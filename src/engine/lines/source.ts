@@ -285,11 +285,14 @@ export function sniffBinary(head: Uint8Array): string | null {
     }
   }
 
-  // UTF-16 without a byte-order mark: ASCII text with a NUL in every other byte.
+  // UTF-16 without a byte-order mark: ASCII text with a NUL in every other byte, and the others
+  // not NUL (bytes that are all NUL, as a disk image or a zeroed file, are no text at all).
   const half = n >> 1;
-  if (half >= 4 && nul >= half * 0.9 && (nulEven >= half * 0.9 || nul - nulEven >= half * 0.9)) {
+  const nulOdd = nul - nulEven;
+  if (half >= 4 && Math.max(nulEven, nulOdd) >= half * 0.9 && Math.min(nulEven, nulOdd) <= half * 0.1) {
     return 'This looks like UTF-16 text (a NUL byte in every other position); UTF-16 is not supported yet. Convert it to UTF-8 first, e.g. with `iconv -f UTF-16 -t UTF-8`.';
   }
+  if (half >= 4 && nul >= n * 0.9) return 'This holds no text: its first 8 KB are NUL bytes (a zeroed or preallocated file, or a disk image).';
   // Text logs may carry a stray NUL (a crash mid-write); binary formats are full of them.
   if (nul > n / 1000) {
     return 'This looks like a binary file (NUL bytes in the first 8 KB), not a text log.';

@@ -269,6 +269,10 @@ describe('sniffBinary', () => {
     expect(sniffBinary(new Uint8Array(0))).toBeNull();
   });
 
+  it('says bytes that are all NUL hold no text, and are not UTF-16 (a gzip of zeros included)', () => {
+    expect(sniffBinary(new Uint8Array(8192))).toMatch(/^This holds no text: its first 8 KB are NUL bytes/);
+  });
+
   it('says UTF-16 is not supported yet, with or without a byte-order mark', () => {
     const le = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0), 0]));
     expect(sniffBinary(bytes([0xff, 0xfe], [...le('INFO started\r\n')]))).toMatch(/UTF-16 is not supported yet/);
