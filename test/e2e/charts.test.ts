@@ -17,7 +17,7 @@ import { writeLog } from '../../bench/generate.ts';
 import { LOGHUB_DIR, readLoghubStructured } from '../engine/processors/loghub.ts';
 import { madeLog } from '../fixtures/logs.ts';
 import { openApp, type AppSession } from './browser.ts';
-import { clickForDownload, downloadText, expectNoPageErrors, mainThreadTasks, openLog, tempDir, waitForRunEnd } from './helpers.ts';
+import { clickForDownload, downloadText, expectNoPageErrors, openLog, tempDir, traceMainThread, waitForRunEnd } from './helpers.ts';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNKNOWN'] as const;
 
@@ -224,14 +224,16 @@ describe('the main thread while a big file runs with the charts shown', () => {
 
     await showTab(page, 'Charts');
     // Chromium's own trace tells each task's CPU time, which the Long Tasks API does not.
-    await app.browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
-    const start = await page.evaluate(() => performance.now());
-    await openLog(page, logPath);
-    // While it runs the charts are on screen and fill.
-    await page.getByRole('figure', { name: /^Throughput over the run/ }).locator('canvas').waitFor({ timeout: 30_000 });
-    expect(await waitForRunEnd(page, 'big.log', 180_000)).toBe('Completed');
-    const end = await page.evaluate(() => performance.now());
-    const tasks = mainThreadTasks(JSON.parse((await app.browser.stopTracing()).toString('utf8')));
+    let start = 0;
+    let end = 0;
+    const tasks = await traceMainThread(app, async () => {
+      start = await page.evaluate(() => performance.now());
+      await openLog(page, logPath);
+      // While it runs the charts are on screen and fill.
+      await page.getByRole('figure', { name: /^Throughput over the run/ }).locator('canvas').waitFor({ timeout: 30_000 });
+      expect(await waitForRunEnd(page, 'big.log', 180_000)).toBe('Completed');
+      end = await page.evaluate(() => performance.now());
+    });
     const report = JSON.parse(await downloadText(await clickForDownload(page, 'Export report')));
     const longTasks = await page.evaluate(
       ([from, to]) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from && t.start <= to),

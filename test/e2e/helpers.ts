@@ -211,7 +211,7 @@ export function storedRuns(page: Page): Promise<{ fileName: string; status: stri
   );
 }
 
-export interface TraceEvent {
+interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -223,7 +223,7 @@ export interface TraceEvent {
 }
 
 /** Top-level tasks of renderer main threads in a Chromium trace: wall and CPU time, µs. */
-export function mainThreadTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[]): { wall: number; cpu: number }[] {
+function mainThreadTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[]): { wall: number; cpu: number }[] {
   const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? []);
   const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   return events

@@ -20,7 +20,6 @@ export function alertValueText(unit: AlertUnit, value: number | null): string {
   return number;
 }
 
-
 /** An alert's unit; for a report made before alerts carried theirs, told from its rule's id. */
 export function alertUnit(alert: { rule: string; unit?: AlertUnit }): AlertUnit {
   if (alert.unit) return alert.unit;

@@ -100,7 +100,10 @@ function healthSection(r: AnyReport): Safe {
 function alertsSection(r: AnyReport): Safe {
   if (r.alerts.length === 0) return section('alerts', 'Alerts', html`<p>No alerts.</p>`);
   const rows = r.alerts.map(
-    (a) => html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${alertState(a)}</td><td class="num">${alertValueText(alertUnit(a), a.value)}</td><td class="num">${alertValueText(alertUnit(a), a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`,
+    (a) => {
+      const unit = alertUnit(a);
+      return html`<tr><th scope="row">${a.name}</th><td>${a.processor ?? ''}</td><td><span class="${severityClass(a.severity)}">${a.severity}</span></td><td>${alertState(a)}</td><td class="num">${alertValueText(unit, a.value)}</td><td class="num">${alertValueText(unit, a.threshold)}</td><td>${a.firedAt ?? '—'}</td></tr>`;
+    },
   );
   return section(
     'alerts',
