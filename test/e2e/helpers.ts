@@ -234,11 +234,12 @@ function mainThreadTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[]): 
 /** Main-thread tasks (wall and CPU time, µs) while `during` runs, from Chromium's own trace. */
 export async function traceMainThread(app: AppSession, during: () => Promise<void>): Promise<{ wall: number; cpu: number }[]> {
   await app.browser.startTracing(app.page, { categories: ['disabled-by-default-devtools.timeline'] });
-  const outcome = await during().then(
-    () => ({ failed: false as const }),
-    (error: unknown) => ({ failed: true as const, error }),
-  );
-  const trace = await app.browser.stopTracing();
-  if (outcome.failed) throw outcome.error;
+  let trace: Buffer;
+  try {
+    await during();
+  } finally {
+    // Stopped whatever happened: a browser left tracing cannot trace the next test.
+    trace = await app.browser.stopTracing();
+  }
   return mainThreadTasks(JSON.parse(trace.toString('utf8')));
 }
